@@ -1,0 +1,21 @@
+package ai.soul.domain;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A command broke a rule about its own fields; {@code fields} names each field and what is wrong with it. */
+public class RuleViolation extends RuntimeException {
+
+    private final Map<String, List<String>> fields;
+
+    public RuleViolation(Map<String, List<String>> fields) {
+        super("Validation failed: " + fields.keySet());
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    public Map<String, List<String>> fields() {
+        return fields;
+    }
+}

@@ -1,0 +1,87 @@
+package ai.soul.domain.account;
+
+import ai.soul.domain.Checks;
+import ai.soul.domain.account.AccountCommands.RegisterAccount;
+import ai.soul.schemas.account.AccountRegistered;
+import ai.soul.schemas.account.ApiKeyIssued;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
+
+@Aggregate(cache = "aggregateCache")
+class Account {
+
+    static final int MIN_PASSWORD = 8;
+    static final int MAX_PASSWORD = 128;
+    static final Set<String> TIERS = Set.of("free", "premium", "ultra", "pro", "api", "enterprise");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    @AggregateIdentifier
+    private String id;
+    private String email;
+    private String name;
+    private String tier;
+    private Instant createdAt;
+    private long version;
+
+    Account() {
+    }
+
+    /**
+     * The email address is claimed by a second aggregate created in the same unit of work; the
+     * event store's unique (aggregate, sequence) key makes a second claim of one address fail.
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    AccountView handle(RegisterAccount cmd, PasswordHasher hasher) throws Exception {
+        String email = cmd.email() == null ? null : cmd.email().strip().toLowerCase(Locale.ROOT);
+        Checks checks = new Checks()
+                .required("email", email, "Email is required")
+                .maxLength("email", email, 254, "Email must be at most 254 characters")
+                .required("password", cmd.password(), "Password is required")
+                .maxLength("password", cmd.password(), MAX_PASSWORD, "Password must be at most " + MAX_PASSWORD + " characters")
+                .maxLength("name", cmd.name(), 200, "Name must be at most 200 characters")
+                .maxLength("company_name", cmd.companyName(), 200, "Company name must be at most 200 characters")
+                .oneOf("tier", cmd.tier(), TIERS);
+        if (email != null && !email.isBlank() && !EMAIL.matcher(email).matches()) {
+            checks.add("email", "Email must be a valid email address");
+        }
+        if (cmd.password() != null && cmd.password().length() < MIN_PASSWORD) {
+            checks.add("password", "Password must be at least " + MIN_PASSWORD + " characters");
+        }
+        checks.orThrow();
+        apply(new AccountRegistered(cmd.accountId(), email, hasher.hash(cmd.password()), cmd.name(), cmd.companyName(), cmd.tier()));
+        apply(new ApiKeyIssued(cmd.accountId(), cmd.keyId(), cmd.keyPrefix(), cmd.keyHash()));
+        String emailHash = EmailClaim.hashOf(email);
+        createNew(EmailClaim.class, () -> new EmailClaim(emailHash, cmd.accountId()));
+        return new AccountView(id, email, name, tier, createdAt, version);
+    }
+
+    @EventSourcingHandler
+    void on(AccountRegistered e, @Timestamp Instant at, @SequenceNumber long seq) {
+        id = e.accountId();
+        email = e.email();
+        name = e.name();
+        tier = e.tier();
+        createdAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(ApiKeyIssued e, @SequenceNumber long seq) {
+        version = seq;
+    }
+}

@@ -1,0 +1,184 @@
+package ai.soul.domain.conversation;
+
+import ai.soul.domain.Checks;
+import ai.soul.domain.NotFound;
+import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
+import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
+import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
+import ai.soul.domain.conversation.ConversationCommands.PostMessage;
+import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
+import ai.soul.schemas.conversation.ConversationCreated;
+import ai.soul.schemas.conversation.ConversationDeleted;
+import ai.soul.schemas.conversation.ConversationUpdated;
+import ai.soul.schemas.conversation.MessagePosted;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+@Aggregate(cache = "aggregateCache")
+class Conversation {
+
+    static final int MAX_TITLE = 200;
+    static final int MAX_CONTENT = 10_000;
+    static final Set<String> SOURCES = Set.of("email", "whatsapp", "api");
+    static final Set<String> INITIAL_ROLES = Set.of("user", "agent", "system");
+
+    @AggregateIdentifier
+    private String id;
+    private String accountId;
+    private String title;
+    private String content;
+    private String source;
+    private Map<String, Object> metadata;
+    private String systemPrompt;
+    private String llmId;
+    private String agentId;
+    private int messageCount;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private Instant lastMessageAt;
+    private long version;
+
+    Conversation() {
+    }
+
+    /** A creation handler rather than a constructor, so that it can answer with the new resource. */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    ConversationView handle(CreateConversation cmd) {
+        String source = cmd.source() == null ? "api" : cmd.source();
+        Checks checks = new Checks()
+                .required("title", cmd.title(), "Title is required")
+                .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters")
+                .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
+                .oneOf("source", source, SOURCES);
+        List<InitialMessage> messages = cmd.messages() == null ? List.of() : cmd.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            InitialMessage m = messages.get(i);
+            String field = "messages[" + i + "]";
+            checks.required(field + ".content", m.content(), "Message content is required")
+                    .maxLength(field + ".content", m.content(), MAX_CONTENT, "Content must be less than 10000 characters")
+                    .oneOf(field + ".role", m.role() == null ? "user" : m.role(), INITIAL_ROLES);
+        }
+        checks.orThrow();
+        apply(new ConversationCreated(cmd.conversationId(), cmd.accountId(), cmd.title().strip(), cmd.content(), source,
+                cmd.metadata() == null ? Map.of() : cmd.metadata(), cmd.systemPrompt(), cmd.llmId(), cmd.agentId()));
+        for (InitialMessage m : messages) {
+            apply(new MessagePosted(id, accountId, m.messageId(), messageCount, m.role() == null ? "user" : m.role(), m.content()));
+        }
+        return view();
+    }
+
+    @CommandHandler
+    ConversationView handle(UpdateConversation cmd) {
+        requireOwner(cmd.accountId());
+        Checks checks = new Checks()
+                .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
+                .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters");
+        if (cmd.title() != null && cmd.title().isBlank()) {
+            checks.add("title", "Title must not be blank");
+        }
+        checks.orThrow();
+        if (changes(cmd)) {
+            apply(new ConversationUpdated(id, accountId, cmd.title() == null ? null : cmd.title().strip(), cmd.content(),
+                    cmd.metadata(), cmd.systemPrompt(), cmd.llmId(), cmd.agentId()));
+        }
+        return view();
+    }
+
+    @CommandHandler
+    long handle(DeleteConversation cmd) {
+        requireOwner(cmd.accountId());
+        apply(new ConversationDeleted(id, accountId));
+        return version;
+    }
+
+    @CommandHandler
+    MessageView handle(PostMessage cmd) {
+        requireOwner(cmd.accountId());
+        new Checks()
+                .required("content", cmd.content(), "Content is required")
+                .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
+                .orThrow();
+        int index = messageCount;
+        apply(new MessagePosted(id, accountId, cmd.messageId(), index, "user", cmd.content()));
+        return new MessageView(cmd.messageId(), id, index, "user", cmd.content(), lastMessageAt, version);
+    }
+
+    private ConversationView view() {
+        return new ConversationView(id, accountId, title, content, source, "processing", Map.copyOf(metadata),
+                systemPrompt, llmId, agentId, messageCount, createdAt, updatedAt, lastMessageAt, version);
+    }
+
+    private void requireOwner(String caller) {
+        if (!accountId.equals(caller)) {
+            throw new NotFound("Conversation " + id);
+        }
+    }
+
+    private boolean changes(UpdateConversation cmd) {
+        return cmd.title() != null || cmd.content() != null || cmd.systemPrompt() != null || cmd.llmId() != null
+                || cmd.agentId() != null || (cmd.metadata() != null && !cmd.metadata().isEmpty());
+    }
+
+    @EventSourcingHandler
+    void on(ConversationCreated e, @Timestamp Instant at, @SequenceNumber long seq) {
+        id = e.conversationId();
+        accountId = e.accountId();
+        title = e.title();
+        content = e.content();
+        source = e.source();
+        metadata = e.metadata() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(e.metadata());
+        systemPrompt = e.systemPrompt();
+        llmId = e.llmId();
+        agentId = e.agentId();
+        createdAt = at;
+        updatedAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(ConversationUpdated e, @Timestamp Instant at, @SequenceNumber long seq) {
+        if (e.title() != null) title = e.title();
+        if (e.content() != null) content = e.content();
+        if (e.systemPrompt() != null) systemPrompt = e.systemPrompt();
+        if (e.llmId() != null) llmId = e.llmId();
+        if (e.agentId() != null) agentId = e.agentId();
+        if (e.metadata() != null) {
+            e.metadata().forEach((key, value) -> {
+                if (value == null) metadata.remove(key);
+                else metadata.put(key, value);
+            });
+        }
+        updatedAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(MessagePosted e, @Timestamp Instant at, @SequenceNumber long seq) {
+        messageCount = e.index() + 1;
+        lastMessageAt = at;
+        updatedAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(ConversationDeleted e, @SequenceNumber long seq) {
+        version = seq;
+        markDeleted();
+    }
+}

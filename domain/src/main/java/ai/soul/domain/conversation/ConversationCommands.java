@@ -1,0 +1,52 @@
+package ai.soul.domain.conversation;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.List;
+import java.util.Map;
+
+/** The commands a conversation accepts. Ids are chosen by the caller, so a retried command is recognisable. */
+public final class ConversationCommands {
+
+    private ConversationCommands() {
+    }
+
+    public record CreateConversation(
+            @TargetAggregateIdentifier String conversationId,
+            String accountId,
+            String title,
+            String content,
+            String source,
+            Map<String, Object> metadata,
+            String systemPrompt,
+            String llmId,
+            String agentId,
+            List<InitialMessage> messages) {
+    }
+
+    /** A message that a conversation starts with, for example when it is imported from elsewhere. */
+    public record InitialMessage(String messageId, String role, String content) {
+    }
+
+    /** Null fields stay as they are; {@code metadata} is merged key by key, a null value removing its key. */
+    public record UpdateConversation(
+            @TargetAggregateIdentifier String conversationId,
+            String accountId,
+            String title,
+            String content,
+            Map<String, Object> metadata,
+            String systemPrompt,
+            String llmId,
+            String agentId) {
+    }
+
+    public record DeleteConversation(@TargetAggregateIdentifier String conversationId, String accountId) {
+    }
+
+    public record PostMessage(
+            @TargetAggregateIdentifier String conversationId,
+            String accountId,
+            String messageId,
+            String content) {
+    }
+}

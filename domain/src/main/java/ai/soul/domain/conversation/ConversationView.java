@@ -1,0 +1,26 @@
+package ai.soul.domain.conversation;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A conversation as it stands right after a command, returned to the caller so a write answers
+ * with the resource it produced. {@code version} is the sequence number of its last event.
+ */
+public record ConversationView(
+        String id,
+        String accountId,
+        String title,
+        String content,
+        String source,
+        String status,
+        Map<String, Object> metadata,
+        String systemPrompt,
+        String llmId,
+        String agentId,
+        int messageCount,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastMessageAt,
+        long version) {
+}

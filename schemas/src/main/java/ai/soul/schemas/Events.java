@@ -1,0 +1,57 @@
+package ai.soul.schemas;
+
+import ai.soul.schemas.account.AccountRegistered;
+import ai.soul.schemas.account.ApiKeyIssued;
+import ai.soul.schemas.account.EmailClaimed;
+import ai.soul.schemas.conversation.ConversationCreated;
+import ai.soul.schemas.conversation.ConversationDeleted;
+import ai.soul.schemas.conversation.ConversationUpdated;
+import ai.soul.schemas.conversation.MessagePosted;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every event of the public contract, and the lookups between a record and its CloudEvents type. */
+public final class Events {
+
+    public static final List<Class<?>> ALL = List.of(
+            EmailClaimed.class,
+            AccountRegistered.class,
+            ApiKeyIssued.class,
+            ConversationCreated.class,
+            ConversationUpdated.class,
+            ConversationDeleted.class,
+            MessagePosted.class);
+
+    private static final Map<String, Class<?>> BY_TYPE =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(Events::typeOf, Function.identity()));
+
+    private Events() {
+    }
+
+    public static String typeOf(Class<?> event) {
+        EventType type = event.getAnnotation(EventType.class);
+        if (type == null) {
+            throw new IllegalArgumentException(event.getName() + " is not an event of the contract");
+        }
+        return type.value();
+    }
+
+    /** The record for a CloudEvents type, or null for a type this version of the contract does not know. */
+    public static Class<?> classOf(String type) {
+        return BY_TYPE.get(type);
+    }
+
+    /** The version number at the end of the type: {@code soul.conversation.created.v1} is 1. */
+    public static String versionOf(Class<?> event) {
+        String type = typeOf(event);
+        return type.substring(type.lastIndexOf(".v") + 2);
+    }
+
+    /** Where the JSON Schema of a type lives on the class path. */
+    public static String schemaResource(String type) {
+        return "/schemas/" + type + ".json";
+    }
+}
