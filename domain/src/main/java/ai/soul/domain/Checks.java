@@ -32,6 +32,23 @@ public final class Checks {
         return this;
     }
 
+    /** Metadata keys become field names in the read models: plain, short, without '.' or a leading '$'. */
+    public Checks metadataKeys(String field, java.util.Map<String, Object> metadata) {
+        if (metadata == null) {
+            return this;
+        }
+        if (metadata.size() > 100) {
+            add(field, "Metadata may hold at most 100 keys");
+        }
+        for (String key : metadata.keySet()) {
+            if (key.isEmpty() || key.length() > 100 || key.contains(".") || key.startsWith("$")) {
+                add(field, "Metadata key '" + (key.length() > 100 ? key.substring(0, 100) + "…" : key)
+                        + "' must be 1-100 characters without '.' or a leading '$'");
+            }
+        }
+        return this;
+    }
+
     public Checks add(String field, String message) {
         fields.computeIfAbsent(field, f -> new ArrayList<>()).add(message);
         return this;

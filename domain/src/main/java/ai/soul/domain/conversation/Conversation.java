@@ -65,7 +65,8 @@ class Conversation {
                 .required("title", cmd.title(), "Title is required")
                 .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters")
                 .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
-                .oneOf("source", source, SOURCES);
+                .oneOf("source", source, SOURCES)
+                .metadataKeys("metadata", cmd.metadata());
         List<InitialMessage> messages = cmd.messages() == null ? List.of() : cmd.messages();
         for (int i = 0; i < messages.size(); i++) {
             InitialMessage m = messages.get(i);
@@ -88,7 +89,8 @@ class Conversation {
         requireOwner(cmd.accountId());
         Checks checks = new Checks()
                 .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
-                .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters");
+                .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters")
+                .metadataKeys("metadata", cmd.metadata());
         if (cmd.title() != null && cmd.title().isBlank()) {
             checks.add("title", "Title must not be blank");
         }

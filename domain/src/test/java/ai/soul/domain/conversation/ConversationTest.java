@@ -133,6 +133,15 @@ class ConversationTest {
     }
 
     @Test
+    void metadataKeysMustBePlainFieldNames() {
+        fixture.given(created())
+                .when(new UpdateConversation(ID, OWNER, null, null, Map.of("a.b", 1, "$where", 2), null, null, null))
+                .expectNoEvents()
+                .expectException(RuleViolation.class)
+                .expectExceptionMessage("Validation failed: [metadata]");
+    }
+
+    @Test
     void anEmptyUpdateChangesNothing() {
         fixture.given(created())
                 .when(new UpdateConversation(ID, OWNER, null, null, null, null, null, null))

@@ -1,0 +1,47 @@
+package ai.soul.command;
+
+import ai.soul.domain.Conflict;
+import ai.soul.domain.NotFound;
+import ai.soul.domain.RuleViolation;
+import ai.soul.platform.web.ApiException;
+import ai.soul.platform.web.ErrorEnvelope;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** What the domain decides, in the error envelope. */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class CommandErrors {
+
+    @ExceptionHandler(RuleViolation.class)
+    public ResponseEntity<ErrorEnvelope> rule(RuleViolation e) {
+        return answer(ApiException.validation(e.fields()));
+    }
+
+    @ExceptionHandler(NotFound.class)
+    public ResponseEntity<ErrorEnvelope> notFound(NotFound e) {
+        return answer(ApiException.notFound(e.getMessage()));
+    }
+
+    /** Never created, or deleted: the same to a client. */
+    @ExceptionHandler(AggregateNotFoundException.class)
+    public ResponseEntity<ErrorEnvelope> noAggregate(AggregateNotFoundException e) {
+        return answer(ApiException.notFound("Not found"));
+    }
+
+    /** Two writers at once, or an id used twice; a retry reads the new state. */
+    @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class, Conflict.class})
+    public ResponseEntity<ErrorEnvelope> conflict(RuntimeException e) {
+        return answer(ApiException.conflict("The resource was changed concurrently or already exists; retry"));
+    }
+
+    private static ResponseEntity<ErrorEnvelope> answer(ApiException e) {
+        return ResponseEntity.status(e.status()).body(ErrorEnvelope.of(e));
+    }
+}

@@ -1,0 +1,102 @@
+package ai.soul.command.conversation;
+
+import ai.soul.command.Commands;
+import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
+import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
+import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
+import ai.soul.domain.conversation.ConversationCommands.PostMessage;
+import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
+import ai.soul.domain.conversation.ConversationView;
+import ai.soul.domain.conversation.MessageView;
+import ai.soul.platform.Ids;
+import ai.soul.platform.auth.Caller;
+import ai.soul.platform.conversation.ConversationResource;
+import ai.soul.platform.conversation.MessageResource;
+import ai.soul.platform.web.ApiException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** The writes of {@code /v1/conversations}: each answers with the resource it produced. */
+@RestController
+class ConversationWritesController {
+
+    record MessageInput(String role, String content) {
+    }
+
+    record CreateRequest(String title, String content, String source, Map<String, Object> metadata, String systemPrompt,
+                         String llmId, String agentId, List<MessageInput> messages) {
+    }
+
+    record UpdateRequest(String title, String content, Map<String, Object> metadata, String systemPrompt, String llmId,
+                         String agentId) {
+    }
+
+    record PostMessageRequest(String content, String llmId, Boolean verbose) {
+    }
+
+    record Deleted(boolean deleted, String id) {
+    }
+
+    private final Commands commands;
+
+    ConversationWritesController(Commands commands) {
+        this.commands = commands;
+    }
+
+    @PostMapping(path = "/v1/conversations", consumes = "application/json")
+    ResponseEntity<ConversationResource> create(Caller caller, @RequestBody CreateRequest request) {
+        String id = Ids.next("conv");
+        List<InitialMessage> messages = request.messages() == null ? null : request.messages().stream()
+                .map(m -> new InitialMessage(Ids.next("msg"), m == null ? null : m.role(), m == null ? null : m.content()))
+                .toList();
+        var command = new CreateConversation(id, caller.accountId(), request.title(), request.content(), request.source(),
+                request.metadata(), request.systemPrompt(), request.llmId(), request.agentId(), messages);
+        ConversationView view = commands.send(command, id, ConversationView::version, caller.accountId());
+        return ResponseEntity.created(URI.create("/v1/conversations/" + id)).body(resource(view));
+    }
+
+    @PatchMapping(path = "/v1/conversations/{id}", consumes = "application/json")
+    ConversationResource update(Caller caller, @PathVariable String id, @RequestBody UpdateRequest request) {
+        requireId(id);
+        var command = new UpdateConversation(id, caller.accountId(), request.title(), request.content(), request.metadata(),
+                request.systemPrompt(), request.llmId(), request.agentId());
+        return resource(commands.send(command, id, ConversationView::version, caller.accountId()));
+    }
+
+    @DeleteMapping("/v1/conversations/{id}")
+    Deleted delete(Caller caller, @PathVariable String id) {
+        requireId(id);
+        commands.send(new DeleteConversation(id, caller.accountId()), id, (Long version) -> version, caller.accountId());
+        return new Deleted(true, id);
+    }
+
+    @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
+    ResponseEntity<MessageResource> post(Caller caller, @PathVariable String id, @RequestBody PostMessageRequest request) {
+        requireId(id);
+        String messageId = Ids.next("msg");
+        MessageView m = commands.send(new PostMessage(id, caller.accountId(), messageId, request.content()), id,
+                MessageView::version, caller.accountId());
+        return ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages"))
+                .body(new MessageResource(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt()));
+    }
+
+    private static void requireId(String id) {
+        if (!Ids.looksLike("conv", id)) {
+            throw ApiException.notFound("Conversation " + id + " not found");
+        }
+    }
+
+    private static ConversationResource resource(ConversationView v) {
+        return new ConversationResource(v.id(), v.title(), v.content(), v.source(), v.status(), v.metadata(), v.systemPrompt(),
+                v.llmId(), v.agentId(), null, v.messageCount(), v.createdAt(), v.updatedAt(), v.lastMessageAt());
+    }
+}

@@ -1,0 +1,80 @@
+package ai.soul.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A MongoDB wire-protocol server (mongo-java-server) whose data lives in one H2 MVStore file under
+ * the data directory, so the read models survive a restart. Listens on 127.0.0.1 only.
+ */
+public final class EmbeddedMongoServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoServer.class);
+
+    private static final String HOST = "127.0.0.1";
+    private static final String PORTS_FILE = "mongo-ports.properties";
+    private static final String STORE_FILE = "readmodels.mv.db";
+
+    private final MongoServer server;
+    private final String connectionString;
+    private boolean closed;
+
+    private EmbeddedMongoServer(MongoServer server, String connectionString) {
+        this.server = server;
+        this.connectionString = connectionString;
+    }
+
+    /** Starts a server on {@code dataDir}, opening (or creating) its store file. */
+    public static EmbeddedMongoServer start(Path dataDir) {
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir, e);
+        }
+        int port = PortFile.resolve(dataDir.resolve(PORTS_FILE), "mongo").get("mongo");
+        Path store = dataDir.toAbsolutePath().resolve(STORE_FILE);
+        MongoServer server = new MongoServer(new H2Backend(store.toString()));
+        try {
+            server.bind(HOST, port);
+        } catch (RuntimeException e) {
+            server.shutdownNow(); // also closes the store, releasing its file lock
+            throw new IllegalStateException("MongoDB server on " + store + " did not start", e);
+        }
+        String connection = "mongodb://" + HOST + ":" + port;
+        log.info("MongoDB server on {} ready at {} in {} ms", store, connection, (System.nanoTime() - started) / 1_000_000);
+        return new EmbeddedMongoServer(server, connection);
+    }
+
+    /** {@code mongodb://127.0.0.1:PORT} */
+    public String connectionString() {
+        return connectionString;
+    }
+
+    /** Stops listening, then closes the H2 store, which writes out what is not on disk yet. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+    }
+
+    /** Runs a server as its own process: {@code EmbeddedMongoServer <dataDir>}. */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 1) {
+            System.err.println("usage: EmbeddedMongoServer <dataDir>");
+            System.exit(2);
+        }
+        EmbeddedMongoServer server = start(Path.of(args[0]));
+        Standalone.runUntilTerminated(server, server.connectionString());
+    }
+}

@@ -1,0 +1,133 @@
+package ai.soul.platform;
+
+import ai.soul.platform.auth.ApiKeyFilter;
+import ai.soul.platform.auth.CallerResolver;
+import ai.soul.platform.consistency.ReadYourWrites;
+import ai.soul.platform.consistency.ReadYourWritesInterceptor;
+import ai.soul.platform.events.CloudEventCodec;
+import ai.soul.platform.events.EventJson;
+import ai.soul.platform.health.HealthController;
+import ai.soul.platform.health.KafkaHealthIndicator;
+import ai.soul.platform.health.MongoPingHealthIndicator;
+import ai.soul.platform.web.ApiExceptionHandler;
+import ai.soul.platform.web.BodyLimitFilter;
+import ai.soul.platform.web.ErrorPage;
+import ai.soul.platform.web.ErrorWriter;
+import ai.soul.projections.account.Accounts;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.core.Ordered;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.List;
+
+/** What both apps share: the web edge, the event wire format, the read-model database, the topic. */
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
+@PropertySource("classpath:soul-platform.properties")
+@Import({ApiExceptionHandler.class, ErrorPage.class, HealthController.class})
+public class PlatformAutoConfiguration {
+
+    @Bean
+    public JsonMapperBuilderCustomizer strictScalars() {
+        // "title": 5 is a wrong type, not the string "5"
+        return builder -> builder.withCoercionConfig(LogicalType.Textual, config -> config
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
+    @Bean
+    public ErrorWriter errorWriter(JsonMapper json) {
+        return new ErrorWriter(json);
+    }
+
+    @Bean
+    public MongoDatabase readModels(MongoClient client, @Value("${soul.mongodb.database}") String database) {
+        return client.getDatabase(database);
+    }
+
+    @Bean
+    public Accounts accounts(MongoDatabase readModels) {
+        return new Accounts(readModels);
+    }
+
+    @Bean
+    public ReadYourWrites readYourWrites(@Value("${soul.read-your-writes.timeout}") Duration timeout) {
+        return new ReadYourWrites(timeout);
+    }
+
+    @Bean
+    public CloudEventCodec cloudEventCodec(@Value("${soul.events.source}") String source) {
+        return new CloudEventCodec(EventJson.mapper(), source);
+    }
+
+    @Bean
+    public NewTopic eventsTopic(@Value("${soul.kafka.topic}") String topic, @Value("${soul.kafka.partitions}") int partitions) {
+        // the log is the history: it is kept forever
+        return TopicBuilder.name(topic).partitions(partitions).replicas(1).config("retention.ms", "-1").build();
+    }
+
+    @Bean(destroyMethod = "close")
+    public Admin kafkaHealthAdmin(KafkaAdmin kafkaAdmin) {
+        return Admin.create(kafkaAdmin.getConfigurationProperties());
+    }
+
+    /** Boot's own MongoDB check asks for 'hello', which the embedded server does not know; 'ping' both do. */
+    @Bean
+    public MongoPingHealthIndicator mongoHealthIndicator(MongoDatabase readModels) {
+        return new MongoPingHealthIndicator(readModels);
+    }
+
+    @Bean
+    public KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaHealthAdmin) {
+        return new KafkaHealthIndicator(kafkaHealthAdmin);
+    }
+
+    @Bean
+    public FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(@Value("${soul.max-body-bytes}") long limit, ErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(limit, errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites, ErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new ApiKeyFilter(accounts, readYourWrites, errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    @Bean
+    public WebMvcConfigurer soulWebMvc(ReadYourWrites readYourWrites) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                resolvers.add(new CallerResolver());
+            }
+
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(new ReadYourWritesInterceptor(readYourWrites));
+            }
+        };
+    }
+}

@@ -1,0 +1,127 @@
+package ai.soul.query.conversation;
+
+import ai.soul.platform.Ids;
+import ai.soul.platform.auth.Caller;
+import ai.soul.platform.conversation.ConversationResource;
+import ai.soul.platform.conversation.MessageResource;
+import ai.soul.platform.web.ApiException;
+import ai.soul.projections.conversation.Conversations;
+import jakarta.servlet.http.HttpServletRequest;
+import org.bson.Document;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The reads of {@code /v1/conversations}, served from the read models. */
+@RestController
+class ConversationQueriesController {
+
+    private static final Set<String> STATUSES = Set.of("processing", "completed", "failed");
+    private static final Set<String> SOURCES = Set.of("email", "whatsapp", "api");
+    private static final Set<String> SORTS = Set.of("created_at", "-created_at", "updated_at", "-updated_at");
+
+    record Meta(int page, int perPage, long total, long totalPages) {
+    }
+
+    record Links(String first, String last, String prev, String next) {
+    }
+
+    record Page<T>(List<T> data, Meta meta, Links links) {
+    }
+
+    private final Conversations conversations;
+
+    ConversationQueriesController(Conversations conversations) {
+        this.conversations = conversations;
+    }
+
+    @GetMapping("/v1/conversations")
+    Page<ConversationResource> list(Caller caller, HttpServletRequest request,
+                                    @RequestParam(defaultValue = "1") int page,
+                                    @RequestParam(name = "per_page", defaultValue = "20") int perPage,
+                                    @RequestParam(required = false) String status,
+                                    @RequestParam(required = false) String source,
+                                    @RequestParam(defaultValue = "-created_at") String sort) {
+        checkPaging(page, perPage);
+        checkOneOf("status", status, STATUSES);
+        checkOneOf("source", source, SOURCES);
+        checkOneOf("sort", sort, SORTS);
+        var result = conversations.list(caller.accountId(), status, source, sort, page, perPage);
+        return page(result, request, page, perPage, ConversationQueriesController::conversation);
+    }
+
+    @GetMapping("/v1/conversations/{id}")
+    ConversationResource get(Caller caller, @PathVariable String id) {
+        return conversation(find(caller, id));
+    }
+
+    @GetMapping("/v1/conversations/{id}/messages")
+    Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable String id,
+                                   @RequestParam(defaultValue = "1") int page,
+                                   @RequestParam(name = "per_page", defaultValue = "100") int perPage) {
+        checkPaging(page, perPage);
+        find(caller, id);
+        return page(conversations.messages(id, page, perPage), request, page, perPage, ConversationQueriesController::message);
+    }
+
+    private Document find(Caller caller, String id) {
+        if (!Ids.looksLike("conv", id)) {
+            throw ApiException.notFound("Conversation " + id + " not found");
+        }
+        return conversations.find(caller.accountId(), id)
+                .orElseThrow(() -> ApiException.notFound("Conversation " + id + " not found"));
+    }
+
+    private static void checkPaging(int page, int perPage) {
+        if (page < 1) throw invalid("page", "must be 1 or more");
+        if (perPage < 1 || perPage > 100) throw invalid("per_page", "must be between 1 and 100");
+    }
+
+    private static void checkOneOf(String field, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw invalid(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+    }
+
+    private static ApiException invalid(String field, String message) {
+        return new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "bad_request", "Invalid parameter " + field,
+                Map.of("fields", Map.of(field, List.of(message))));
+    }
+
+    private static <T> Page<T> page(Conversations.Page result, HttpServletRequest request, int page, int perPage,
+                                    Function<Document, T> map) {
+        long totalPages = Math.max(1, (result.total() + perPage - 1) / perPage);
+        var link = (Function<Long, String>) p -> ServletUriComponentsBuilder.fromRequest(request)
+                .replaceQueryParam("page", p).build().toUriString();
+        Links links = new Links(link.apply(1L), link.apply(totalPages),
+                page > 1 ? link.apply((long) Math.min(page - 1, totalPages)) : null,
+                page < totalPages ? link.apply((long) page + 1) : null);
+        return new Page<>(result.items().stream().map(map).toList(), new Meta(page, perPage, result.total(), totalPages), links);
+    }
+
+    @SuppressWarnings("unchecked")
+    static ConversationResource conversation(Document d) {
+        return new ConversationResource(d.getString("_id"), d.getString("title"), d.getString("content"), d.getString("source"),
+                d.getString("status"), (Map<String, Object>) d.get("metadata", Document.class), d.getString("system_prompt"),
+                d.getString("llm_id"), d.getString("agent_id"), d.get("summary"), d.getInteger("message_count", 0),
+                instant(d.getDate("created_at")), instant(d.getDate("updated_at")), instant(d.getDate("last_message_at")));
+    }
+
+    static MessageResource message(Document d) {
+        return new MessageResource(d.getString("_id"), d.getString("conversation_id"), d.getInteger("index"), d.getString("role"),
+                d.getString("content"), instant(d.getDate("created_at")));
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+}
