@@ -35,7 +35,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String PORTS_FILE = "kafka-ports.properties";
     private static final String LOG_DIR = "kafka";
-
     private static final String LOCK_FILE = "kafka.lock";
 
     private final KafkaRaftServer server;
@@ -64,7 +63,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try {
                 // returns once the broker is unfenced and accepts requests
                 server.startup();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Scala code may throw checked exceptions undeclared
                 server.shutdown();
                 server.awaitShutdown();
                 throw new IllegalStateException("Kafka broker on " + logDir + " did not start", e);
@@ -72,7 +71,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String bootstrap = HOST + ":" + ports.get("broker");
             log.info("Kafka broker on {} ready at {} in {} ms", logDir, bootstrap, (System.nanoTime() - started) / 1_000_000);
             return new EmbeddedKafkaBroker(server, lock, bootstrap);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             closeQuietly(lock);
             throw e;
         }
@@ -83,7 +82,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Shuts the broker down cleanly (logs flushed, metadata snapshot-able) and waits for it. */
+    /**
+     * Controlled shutdown, waiting for it to finish: logs are flushed and marked clean, so the next
+     * start skips log recovery. Safe to call more than once.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -165,6 +167,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // the event topic is the history: keep everything
         p.put("log.retention.ms", "-1");
         p.put("auto.create.topics.enable", "false");
+        // After a hard kill the controller keeps the dead broker's registration until its session
+        // expires (default 9 s), and the restarted broker cannot register before that. Shorter here.
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("broker.session.timeout.ms", "3000");
         // fail instead of hanging forever if the node cannot come up
         p.put("server.max.startup.time.ms", "60000");
         return p;

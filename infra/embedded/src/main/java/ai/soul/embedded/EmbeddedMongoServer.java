@@ -39,10 +39,18 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
-        int port = PortFile.resolve(dataDir.resolve(PORTS_FILE), "mongo").get("mongo");
         Path store = dataDir.toAbsolutePath().resolve(STORE_FILE);
-        MongoServer server = new MongoServer(new H2Backend(store.toString()));
+        H2Backend backend;
         try {
+            // H2 locks the store file: this is also what keeps a second server off the directory
+            backend = new H2Backend(store.toString());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot open " + store + " (in use by another server?)", e);
+        }
+        MongoServer server = new MongoServer(backend);
+        int port;
+        try {
+            port = PortFile.resolve(dataDir.resolve(PORTS_FILE), "mongo").get("mongo");
             server.bind(HOST, port);
         } catch (RuntimeException e) {
             server.shutdownNow(); // also closes the store, releasing its file lock

@@ -23,7 +23,8 @@ import java.util.Properties;
  */
 final class PortFile {
 
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** IPv4 loopback, as the services bind it (getLoopbackAddress() may answer ::1). */
+    private static final InetAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0).getAddress();
 
     private PortFile() {
     }
@@ -53,7 +54,7 @@ final class PortFile {
         return ports;
     }
 
-    static boolean isFree(int port) {
+    private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(LOOPBACK, port));
             return true;

@@ -2,40 +2,32 @@ package ai.soul.embedded;
 
 import java.util.concurrent.CountDownLatch;
 
-/** Runs a service as its own process until SIGTERM or SIGINT, for tests that stop it on its own. */
+/** Runs a service as its own process until it is told to stop, for tests that stop it on its own. */
 final class Standalone {
 
     private Standalone() {
     }
 
     /**
-     * Prints {@code READY <address>} as the only line on stdout, then blocks until the process is
-     * asked to stop. On SIGTERM/SIGINT it closes the service and exits with 0: the JVM's default
-     * handling would run the hooks too but exit with 143, which callers would read as a failure.
+     * Prints {@code READY <address>} as the only line on stdout, then blocks until the JVM shuts
+     * down (SIGTERM, SIGINT), closing the service on the way out.
      */
     static void runUntilTerminated(AutoCloseable service, String address) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int status = 0;
             try {
                 service.close();
             } catch (Exception e) {
                 e.printStackTrace();
-            } finally {
-                stopped.countDown();
+                status = 1;
             }
-        };
-        // The hook covers System.exit elsewhere and JVMs started with -Xrs (no signal handlers).
-        Runtime.getRuntime().addShutdownHook(new Thread(stop, "embedded-shutdown"));
-        for (String signal : new String[] {"TERM", "INT"}) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
-                    stop.run();
-                    System.exit(0);
-                });
-            } catch (IllegalArgumentException unavailable) {
-                // keep the JVM's default: the shutdown hook still closes the service
-            }
-        }
+            stopped.countDown();
+            System.err.flush();
+            // A JVM stopped by SIGTERM exits with 143 even after a clean shutdown; a clean stop
+            // should read as success to whoever started us, so end the process here, explicitly.
+            Runtime.getRuntime().halt(status);
+        }, "embedded-shutdown"));
         System.out.println("READY " + address);
         System.out.flush();
         stopped.await();
