@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static ai.soul.projections.conversation.Conversations.CONVERSATIONS;
@@ -71,7 +72,7 @@ public class ConversationProjector implements Projector {
                         Updates.setOnInsert("content", e.content()),
                         Updates.setOnInsert("source", e.source()),
                         Updates.setOnInsert("status", "processing"),
-                        Updates.setOnInsert("metadata", new Document(e.metadata() == null ? java.util.Map.of() : e.metadata())),
+                        Updates.setOnInsert("metadata", new Document(e.metadata() == null ? Map.of() : e.metadata())),
                         Updates.setOnInsert("system_prompt", e.systemPrompt()),
                         Updates.setOnInsert("llm_id", e.llmId()),
                         Updates.setOnInsert("agent_id", e.agentId()),

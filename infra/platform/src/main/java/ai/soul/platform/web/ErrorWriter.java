@@ -2,13 +2,11 @@ package ai.soul.platform.web;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 
 /** Writes the envelope where no controller advice reaches: servlet filters and the container's error page. */
-@Component
 public class ErrorWriter {
 
     private final JsonMapper json;
