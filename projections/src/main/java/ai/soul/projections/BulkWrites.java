@@ -3,7 +3,9 @@ package ai.soul.projections;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 
@@ -18,6 +20,7 @@ import java.util.List;
 public final class BulkWrites {
 
     private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
+    private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
 
     private BulkWrites() {
     }
@@ -35,6 +38,28 @@ public final class BulkWrites {
                     throw e;
                 }
                 from += error.getIndex() + 1;
+            }
+        }
+    }
+
+    /**
+     * Inserts documents that are written once and never change, in any order and one round trip;
+     * a document whose _id is there already was inserted by an earlier delivery and is skipped.
+     */
+    public static void insertNew(MongoCollection<Document> collection, List<Document> documents) {
+        if (documents.isEmpty()) {
+            return;
+        }
+        try {
+            collection.insertMany(documents, UNORDERED);
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
             }
         }
     }

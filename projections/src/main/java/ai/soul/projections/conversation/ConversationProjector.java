@@ -18,26 +18,40 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static ai.soul.projections.conversation.Conversations.CONVERSATIONS;
 import static ai.soul.projections.conversation.Conversations.MESSAGES;
+import static ai.soul.projections.conversation.Conversations.messageKey;
 
 /**
  * Conversations and their messages. Each conversation document carries {@code version}, the
- * sequence number of the last event applied to it; every change is conditional on a lower
- * version, so a redelivered event matches nothing and changes nothing.
+ * sequence number of the last event applied to it. A batch first reads the version, deleted flag
+ * and message count of the conversations it touches (one query by _id), decides in memory which
+ * events are new, and writes only those, as one compare-and-set on {_id, version} per conversation
+ * (usually): a redelivered event writes nothing, and a writer that raced ahead makes the write
+ * match nothing.
+ * <p>
+ * Every read and write here goes by _id (or by {_id, version}, a unique index), so its cost does
+ * not grow with the history, also on the embedded server, which uses no other kind of index.
+ * A message is keyed by conversation and position ({@link Conversations#messageKey}); its public
+ * id is the field {@code id}.
  */
 public class ConversationProjector implements Projector {
 
+    private static final System.Logger log = System.getLogger(ConversationProjector.class.getName());
+
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private static final int DELETE_CHUNK = 1_000;
+    /** The unique index of the first message layout (messages keyed by their own id). */
+    private static final String LEGACY_MESSAGE_INDEX = "conversation_id_1_index_1";
 
     private final MongoCollection<Document> conversations;
     private final MongoCollection<Document> messages;
@@ -45,27 +59,152 @@ public class ConversationProjector implements Projector {
     public ConversationProjector(MongoDatabase db) {
         this.conversations = db.getCollection(CONVERSATIONS);
         this.messages = db.getCollection(MESSAGES);
+        dropLegacyMessages();
         createIndexes();
     }
 
-    /** The indexes real MongoDB serves the list and the message pages from. */
+    /**
+     * Messages of the first layout cannot be read by position, and their (conversation, index)
+     * index would reject the new documents as duplicates. That layout kept its consumer offsets in
+     * Kafka only: with no offsets stored next to the read models, the runner reads the log from the
+     * beginning, which writes the messages anew (conversations are unchanged; the replay skips them).
+     */
+    private void dropLegacyMessages() {
+        for (Document index : messages.listIndexes()) {
+            if (LEGACY_MESSAGE_INDEX.equals(index.getString("name"))) {
+                log.log(System.Logger.Level.WARNING,
+                        "Messages in the old layout (keyed by message id): dropping them, the log rebuilds them");
+                messages.drop();
+                return;
+            }
+        }
+    }
+
+    /**
+     * The (account_id, created_at/updated_at) indexes serve the list on MongoDB. The unique
+     * {_id, version} index makes the compare-and-set of every change a lookup on the embedded
+     * server too (it only uses an index whose keys are exactly the filter's keys); on MongoDB the
+     * _id index alone would do. Messages need no index besides _id.
+     */
     private void createIndexes() {
         conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("account_id"), Indexes.descending("created_at")));
         conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("account_id"), Indexes.descending("updated_at")));
-        messages.createIndex(Indexes.compoundIndex(Indexes.ascending("conversation_id"), Indexes.ascending("index")),
+        conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")),
                 new IndexOptions().unique(true));
+    }
+
+    /** A field removed by an update ($unset), as opposed to set to a value. */
+    private static final Object UNSET = new Object();
+
+    /**
+     * What a batch needs to know of a conversation, as stored before the batch and then as the batch
+     * changes it, and the changes of the batch not written yet: the events of one conversation in a
+     * batch become one update (field by field, the last value wins), guarded by the version stored
+     * before the first of them.
+     */
+    private static final class State {
+        final String id;
+        long version;
+        boolean deleted;
+        int messageCount;
+        final Map<String, Object> pending = new LinkedHashMap<>();
+        long pendingFrom;
+
+        State(String id, long version, boolean deleted, int messageCount) {
+            this.id = id;
+            this.version = version;
+            this.deleted = deleted;
+            this.messageCount = messageCount;
+        }
+
+        /** An event not applied yet: later in its conversation than the last one applied. */
+        boolean isNew(long seq) {
+            return seq > version;
+        }
+
+        /** Adds the changes of event {@code seq}; writes what is pending first when the two cannot be one update. */
+        void change(long seq, Map<String, Object> changes, List<WriteModel<Document>> writes) {
+            if (conflicts(changes)) {
+                flush(writes);
+            }
+            if (pending.isEmpty()) {
+                pendingFrom = version;
+            }
+            pending.putAll(changes);
+            version = seq;
+        }
+
+        /**
+         * A path that is a prefix of a pending one (or the other way round) cannot be in the same
+         * update, and a field set after it was removed (or removed after it was set) is written
+         * in two, so that the fields end up in the same order however the log is cut into batches.
+         */
+        private boolean conflicts(Map<String, Object> changes) {
+            for (Map.Entry<String, Object> change : changes.entrySet()) {
+                String path = change.getKey();
+                if (pending.containsKey(path)) {
+                    if ((pending.get(path) == UNSET) != (change.getValue() == UNSET)) {
+                        return true;
+                    }
+                    continue;
+                }
+                for (String other : pending.keySet()) {
+                    if (other.startsWith(path + ".") || path.startsWith(other + ".")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The pending changes as one compare-and-set on {_id, version}. */
+        void flush(List<WriteModel<Document>> writes) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            Document set = new Document();
+            Document unset = new Document();
+            pending.forEach((path, value) -> {
+                if (value == UNSET) {
+                    unset.append(path, "");
+                } else {
+                    set.append(path, value);
+                }
+            });
+            set.append("version", version);
+            Document update = new Document("$set", set);
+            if (!unset.isEmpty()) {
+                update.append("$unset", unset);
+            }
+            // a plain {_id, version} document: Filters.and would render as $and, which no index of the embedded server serves
+            writes.add(new UpdateOneModel<>(new Document("_id", id).append("version", pendingFrom), update));
+            pending.clear();
+        }
     }
 
     @Override
     public void apply(List<PublishedEvent<?>> batch) {
+        Set<String> touched = new LinkedHashSet<>();
+        for (PublishedEvent<?> event : batch) {
+            String id = conversationOf(event.data());
+            if (id != null) {
+                touched.add(id);
+            }
+        }
+        if (touched.isEmpty()) {
+            return;
+        }
+        Map<String, State> states = load(touched);
         List<WriteModel<Document>> conversationWrites = new ArrayList<>();
-        List<WriteModel<Document>> messageWrites = new ArrayList<>();
-        List<String> messageConversations = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
+        List<Document> messageWrites = new ArrayList<>();
+        Map<String, Integer> deletions = new LinkedHashMap<>();
         for (PublishedEvent<?> event : batch) {
             Date at = Date.from(event.time());
             long seq = event.sequence();
             if (event.data() instanceof ConversationCreated e) {
+                if (states.containsKey(e.conversationId())) {
+                    continue; // created already
+                }
                 conversationWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.conversationId()), Updates.combine(
                         Updates.setOnInsert("account_id", e.accountId()),
                         Updates.setOnInsert("title", e.title()),
@@ -83,87 +222,114 @@ public class ConversationProjector implements Projector {
                         Updates.setOnInsert("last_message_at", null),
                         Updates.setOnInsert("deleted", false),
                         Updates.setOnInsert("version", seq)), UPSERT));
+                states.put(e.conversationId(), new State(e.conversationId(), seq, false, 0));
             } else if (event.data() instanceof ConversationUpdated e) {
-                List<Bson> changes = new ArrayList<>();
-                setIfPresent(changes, "title", e.title());
-                setIfPresent(changes, "content", e.content());
-                setIfPresent(changes, "system_prompt", e.systemPrompt());
-                setIfPresent(changes, "llm_id", e.llmId());
-                setIfPresent(changes, "agent_id", e.agentId());
+                State state = states.get(e.conversationId());
+                if (state == null || !state.isNew(seq)) {
+                    continue;
+                }
+                Map<String, Object> changes = new LinkedHashMap<>();
+                putIfPresent(changes, "title", e.title());
+                putIfPresent(changes, "content", e.content());
+                putIfPresent(changes, "system_prompt", e.systemPrompt());
+                putIfPresent(changes, "llm_id", e.llmId());
+                putIfPresent(changes, "agent_id", e.agentId());
                 if (e.metadata() != null) {
                     // keys never hold '.' or start with '$' (a domain rule), so each is a plain field path
-                    e.metadata().forEach((key, value) ->
-                            changes.add(value == null ? Updates.unset("metadata." + key) : Updates.set("metadata." + key, value)));
+                    e.metadata().forEach((key, value) -> changes.put("metadata." + key, value == null ? UNSET : value));
                 }
-                changes.add(Updates.set("updated_at", at));
-                conversationWrites.add(guarded(e.conversationId(), seq, changes));
+                changes.put("updated_at", at);
+                state.change(seq, changes, conversationWrites);
             } else if (event.data() instanceof MessagePosted e) {
-                messageWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.messageId()), Updates.combine(
-                        Updates.setOnInsert("conversation_id", e.conversationId()),
-                        Updates.setOnInsert("account_id", e.accountId()),
-                        Updates.setOnInsert("index", e.index()),
-                        Updates.setOnInsert("role", e.role()),
-                        Updates.setOnInsert("content", e.content()),
-                        Updates.setOnInsert("created_at", at)), UPSERT));
-                messageConversations.add(e.conversationId());
-                conversationWrites.add(guarded(e.conversationId(), seq, List.of(
-                        Updates.set("message_count", e.index() + 1),
-                        Updates.set("last_message_at", at),
-                        Updates.set("updated_at", at))));
+                State state = states.get(e.conversationId());
+                // a message of a deleted conversation is not written again (a redelivery after the deletion)
+                if (state == null || !state.deleted) {
+                    messageWrites.add(new Document("_id", messageKey(e.conversationId(), e.index()))
+                            .append("id", e.messageId())
+                            .append("conversation_id", e.conversationId())
+                            .append("account_id", e.accountId())
+                            .append("index", e.index())
+                            .append("role", e.role())
+                            .append("content", e.content())
+                            .append("created_at", at));
+                }
+                if (state == null) {
+                    continue;
+                }
+                state.messageCount = Math.max(state.messageCount, e.index() + 1);
+                if (state.isNew(seq)) {
+                    Map<String, Object> changes = new LinkedHashMap<>();
+                    changes.put("message_count", e.index() + 1);
+                    changes.put("last_message_at", at);
+                    changes.put("updated_at", at);
+                    state.change(seq, changes, conversationWrites);
+                }
             } else if (event.data() instanceof ConversationDeleted e) {
-                // what the conversation said is gone; the tombstone keeps a replay from resurrecting it
-                conversationWrites.add(guarded(e.conversationId(), seq, List.of(
-                        Updates.set("deleted", true),
-                        Updates.set("title", null),
-                        Updates.set("content", null),
-                        Updates.set("metadata", new Document()),
-                        Updates.set("system_prompt", null),
-                        Updates.set("updated_at", at))));
-                deleted.add(e.conversationId());
+                State state = states.get(e.conversationId());
+                if (state == null) {
+                    continue;
+                }
+                if (state.isNew(seq)) {
+                    // what the conversation said is gone; the tombstone keeps a replay from resurrecting it
+                    Map<String, Object> changes = new LinkedHashMap<>();
+                    changes.put("deleted", true);
+                    changes.put("title", null);
+                    changes.put("content", null);
+                    changes.put("metadata", new Document());
+                    changes.put("system_prompt", null);
+                    changes.put("updated_at", at);
+                    state.change(seq, changes, conversationWrites);
+                }
+                state.deleted = true;
+                // also when the tombstone was there already: a crash may have come between it and this
+                deletions.merge(e.conversationId(), state.messageCount, Math::max);
             }
         }
+        for (State state : states.values()) {
+            state.flush(conversationWrites);
+        }
+        // messages before the counts that include them, so a reader that sees a count finds its messages
+        BulkWrites.insertNew(messages, messageWrites);
         BulkWrites.run(conversations, conversationWrites);
-        BulkWrites.run(messages, withoutDeletedConversations(messageWrites, messageConversations));
-        if (!deleted.isEmpty()) {
-            messages.deleteMany(Filters.in("conversation_id", deleted));
-        }
+        deletions.forEach(this::deleteMessages);
     }
 
-    /**
-     * A message is keyed by its own id, not guarded by the conversation's version: a redelivered
-     * message of a conversation that has since been deleted would insert it again. The tombstone
-     * says the conversation and its messages are gone, so such writes are dropped.
-     */
-    private List<WriteModel<Document>> withoutDeletedConversations(List<WriteModel<Document>> writes, List<String> conversationIds) {
-        if (writes.isEmpty()) {
-            return writes;
+    private static String conversationOf(Object data) {
+        if (data instanceof ConversationCreated e) return e.conversationId();
+        if (data instanceof ConversationUpdated e) return e.conversationId();
+        if (data instanceof MessagePosted e) return e.conversationId();
+        if (data instanceof ConversationDeleted e) return e.conversationId();
+        return null;
+    }
+
+    private Map<String, State> load(Set<String> ids) {
+        Map<String, State> states = new LinkedHashMap<>();
+        for (Document doc : conversations.find(Filters.in("_id", ids))
+                .projection(Projections.include("version", "deleted", "message_count"))) {
+            Object version = doc.get("version");
+            Object count = doc.get("message_count");
+            String id = doc.getString("_id");
+            states.put(id, new State(id, version instanceof Number n ? n.longValue() : -1,
+                    Boolean.TRUE.equals(doc.get("deleted")), count instanceof Number n ? n.intValue() : 0));
         }
-        Set<String> gone = conversations.find(Filters.and(Filters.in("_id", new HashSet<>(conversationIds)), Filters.eq("deleted", true)))
-                .projection(Projections.include("_id"))
-                .map(doc -> doc.getString("_id"))
-                .into(new HashSet<>());
-        if (gone.isEmpty()) {
-            return writes;
-        }
-        List<WriteModel<Document>> kept = new ArrayList<>(writes.size());
-        for (int i = 0; i < writes.size(); i++) {
-            if (!gone.contains(conversationIds.get(i))) {
-                kept.add(writes.get(i));
+        return states;
+    }
+
+    /** Deletes the messages at positions [0, count) by their _ids, a chunk at a time. */
+    private void deleteMessages(String conversationId, int count) {
+        for (int from = 0; from < count; from += DELETE_CHUNK) {
+            List<String> keys = new ArrayList<>(Math.min(DELETE_CHUNK, count - from));
+            for (int index = from; index < Math.min(count, from + DELETE_CHUNK); index++) {
+                keys.add(messageKey(conversationId, index));
             }
+            messages.deleteMany(Filters.in("_id", keys));
         }
-        return kept;
     }
 
-    private static void setIfPresent(List<Bson> changes, String field, Object value) {
+    private static void putIfPresent(Map<String, Object> changes, String field, Object value) {
         if (value != null) {
-            changes.add(Updates.set(field, value));
+            changes.put(field, value);
         }
-    }
-
-    private static UpdateOneModel<Document> guarded(String id, long seq, List<Bson> changes) {
-        List<Bson> all = new ArrayList<>(changes);
-        all.add(Updates.set("version", seq));
-        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", id), Filters.lt("version", seq)), Updates.combine(all));
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,8 @@ public class Conversations {
 
     static final String CONVERSATIONS = "conversations";
     static final String MESSAGES = "messages";
+
+    private static final String ZEROS = "0000000000";
 
     private final MongoCollection<Document> conversations;
     private final MongoCollection<Document> messages;
@@ -26,6 +29,16 @@ public class Conversations {
     }
 
     public record Page(List<Document> items, long total) {
+    }
+
+    /**
+     * The {@code _id} of a message document: the conversation and the message's position in it,
+     * zero-padded to 10 digits (any int fits), so a page of messages is a set of _ids computed from
+     * the conversation's message count, and the _ids of one conversation sort in posting order.
+     */
+    public static String messageKey(String conversationId, int index) {
+        String digits = Integer.toString(index);
+        return conversationId + "/" + ZEROS.substring(Math.min(digits.length(), ZEROS.length())) + digits;
     }
 
     /** The conversation if it exists, is not deleted and belongs to the account. */
@@ -39,7 +52,8 @@ public class Conversations {
 
     /**
      * A page of the account's conversations. {@code sort} is a field (created_at or updated_at),
-     * descending when it starts with '-'; the id breaks ties so pages never overlap.
+     * descending when it starts with '-'; the id breaks ties so pages never overlap. Served by the
+     * (account_id, created_at/updated_at) indexes on MongoDB; the embedded server scans.
      */
     public Page list(String accountId, String status, String source, String sort, int page, int perPage) {
         List<Bson> filters = new ArrayList<>(List.of(Filters.eq("account_id", accountId), Filters.eq("deleted", false)));
@@ -54,11 +68,27 @@ public class Conversations {
         return new Page(items, conversations.countDocuments(filter));
     }
 
-    /** A page of a conversation's messages, in the order they were posted. */
-    public Page messages(String conversationId, int page, int perPage) {
-        Bson filter = Filters.eq("conversation_id", conversationId);
-        List<Document> items = messages.find(filter).sort(Sorts.ascending("index"))
-                .skip((page - 1) * perPage).limit(perPage).into(new ArrayList<>());
-        return new Page(items, messages.countDocuments(filter));
+    /**
+     * A page of a conversation's messages, in the order they were posted. {@code conversation} is
+     * the document {@link #find} returned: its {@code message_count} is the total, and the page is
+     * the messages at positions [(page - 1) * perPage, page * perPage) of it, fetched by _id. The
+     * projector writes a message before the count that includes it, so every counted message is there.
+     */
+    public Page messages(Document conversation, int page, int perPage) {
+        String conversationId = conversation.getString("_id");
+        Object counted = conversation.get("message_count");
+        int total = counted instanceof Number number ? number.intValue() : 0;
+        long from = (long) (page - 1) * perPage;
+        if (from >= total) {
+            return new Page(List.of(), total);
+        }
+        int to = (int) Math.min(total, from + perPage);
+        List<String> keys = new ArrayList<>(to - (int) from);
+        for (int index = (int) from; index < to; index++) {
+            keys.add(messageKey(conversationId, index));
+        }
+        List<Document> items = messages.find(Filters.in("_id", keys)).into(new ArrayList<>(keys.size()));
+        items.sort(Comparator.comparing(message -> message.getString("_id")));
+        return new Page(items, total);
     }
 }

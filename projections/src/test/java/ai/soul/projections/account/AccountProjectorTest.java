@@ -247,4 +247,22 @@ class AccountProjectorTest {
         assertThat(state()).isEqualTo(reference);
         assertThat(accounts.accountForKey(sha256(ADA_SECRET))).contains(ADA);
     }
+
+    @Test
+    void writesAndKeyLookupsGoByIdAndNeverScan() {
+        build();
+        // (creating a collection scans the server's bookkeeping once; what matters is what every event costs)
+        mongo.clearScans();
+        String eve = "usr_01JQ8XE1E2E3E4E5E6E7E8E9EA";
+        History more = new History(Instant.parse("2025-02-04T08:00:00Z"));
+        more.add(eve, new AccountRegistered(eve, "eve@example.net", "$2a$12$abcdefghijklmnopqrstuv", null, null, "free"));
+        more.add(eve, new ApiKeyIssued(eve, "key_01JQ8XE1E2E3E4E5E6E7E8E9EB", "soul_eeee", sha256("soul_eeee-secret")));
+        applyAll(projector, batches(more.events(), 1));
+        applyAll(projector, randomBatches(log, new Random(9)));
+        assertThat(accounts.accountForKey(sha256("soul_eeee-secret"))).contains(eve);
+        assertThat(accounts.accountForKey(sha256(OPS_SECRET))).contains(OPS);
+        assertThat(accounts.accountForKey(sha256("soul_unknown"))).isEmpty();
+
+        assertThat(mongo.scans(db)).isEmpty();
+    }
 }

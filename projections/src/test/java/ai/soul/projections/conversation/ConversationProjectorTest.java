@@ -160,6 +160,11 @@ class ConversationProjectorTest {
         return db.getCollection(CONVERSATIONS).find(Filters.eq("_id", conversationId)).first();
     }
 
+    /** A page of messages as the API reads it: with the conversation document it has just loaded. */
+    private Conversations.Page messages(String conversationId, int page, int perPage) {
+        return conversations.messages(raw(conversationId), page, perPage);
+    }
+
     private static List<String> ids(Conversations.Page page) {
         return page.items().stream().map(doc -> doc.getString("_id")).toList();
     }
@@ -244,16 +249,17 @@ class ConversationProjectorTest {
     void messagesComeInIndexOrderWithTheirFields() {
         build();
 
-        Conversations.Page page = conversations.messages(PLANNING, 1, 100);
+        Conversations.Page page = messages(PLANNING, 1, 100);
         List<PublishedEvent<MessagePosted>> expected = posted.get(PLANNING);
         assertThat(page.total()).isEqualTo(4);
         assertThat(page.items()).hasSize(4);
         for (int i = 0; i < 4; i++) {
             Document message = page.items().get(i);
             MessagePosted event = expected.get(i).data();
-            assertThat(message).containsOnlyKeys("_id", "conversation_id", "account_id", "index", "role", "content",
+            assertThat(message).containsOnlyKeys("_id", "id", "conversation_id", "account_id", "index", "role", "content",
                     "created_at");
-            assertThat(message.getString("_id")).isEqualTo(event.messageId());
+            assertThat(message.getString("_id")).isEqualTo(PLANNING + "/000000000" + i);
+            assertThat(message.getString("id")).isEqualTo(event.messageId());
             assertThat(message.getString("conversation_id")).isEqualTo(PLANNING);
             assertThat(message.getString("account_id")).isEqualTo(ADA);
             assertThat(message.getInteger("index")).isEqualTo(i);
@@ -263,16 +269,61 @@ class ConversationProjectorTest {
         }
         assertThat(page.items()).extracting(m -> m.getString("role")).containsExactly("user", "agent", "user", "agent");
 
-        Conversations.Page first = conversations.messages(PLANNING, 1, 3);
-        Conversations.Page second = conversations.messages(PLANNING, 2, 3);
-        Conversations.Page beyond = conversations.messages(PLANNING, 3, 3);
+        Conversations.Page first = messages(PLANNING, 1, 3);
+        Conversations.Page second = messages(PLANNING, 2, 3);
+        Conversations.Page beyond = messages(PLANNING, 3, 3);
+        Conversations.Page farBeyond = messages(PLANNING, Integer.MAX_VALUE, 100);
         assertThat(first.items()).extracting(m -> m.getInteger("index")).containsExactly(0, 1, 2);
         assertThat(second.items()).extracting(m -> m.getInteger("index")).containsExactly(3);
         assertThat(beyond.items()).isEmpty();
-        assertThat(List.of(first.total(), second.total(), beyond.total())).containsOnly(4L);
+        assertThat(farBeyond.items()).isEmpty();
+        assertThat(List.of(first.total(), second.total(), beyond.total(), farBeyond.total())).containsOnly(4L);
 
-        assertThat(conversations.messages(DRAFT, 1, 100).items()).isEmpty();
-        assertThat(conversations.messages(DRAFT, 1, 100).total()).isZero();
+        assertThat(messages(DRAFT, 1, 100).items()).isEmpty();
+        assertThat(messages(DRAFT, 1, 100).total()).isZero();
+    }
+
+    @Test
+    void theKeyOfAMessageIsItsConversationAndItsZeroPaddedIndex() {
+        assertThat(Conversations.messageKey(PLANNING, 0)).isEqualTo(PLANNING + "/0000000000");
+        assertThat(Conversations.messageKey(PLANNING, 42)).isEqualTo(PLANNING + "/0000000042");
+        assertThat(Conversations.messageKey(PLANNING, Integer.MAX_VALUE)).isEqualTo(PLANNING + "/2147483647");
+        List<String> keys = new ArrayList<>();
+        for (int index : new int[] {0, 1, 9, 10, 99, 100, 12_345, 999_999_999, 1_000_000_000, Integer.MAX_VALUE}) {
+            keys.add(Conversations.messageKey(PLANNING, index));
+        }
+        assertThat(keys).isSorted();
+    }
+
+    @Test
+    void aLongConversationPagesThroughEveryMessageOnceInOrder() {
+        History chat = new History(START);
+        chat.add(PLANNING, new ConversationCreated(PLANNING, ADA, "Long", null, "api", Map.of(), null, null, null));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            String messageId = History.ulid("msg", START.plusSeconds(i), 90_000 + i);
+            ids.add(messageId);
+            chat.add(PLANNING, new MessagePosted(PLANNING, ADA, messageId, i, i % 2 == 0 ? "user" : "agent", "message " + i));
+        }
+        // delivered in random batches, then the whole log again
+        applyAll(projector, randomBatches(chat.events(), new Random(11)));
+        applyAll(projector, batches(chat.events(), 64));
+
+        for (int perPage : new int[] {1, 7, 100}) {
+            List<String> seen = new ArrayList<>();
+            int pages = (250 + perPage - 1) / perPage;
+            for (int p = 1; p <= pages; p++) {
+                Conversations.Page page = messages(PLANNING, p, perPage);
+                assertThat(page.total()).isEqualTo(250);
+                assertThat(page.items()).hasSize(p < pages ? perPage : 250 - (pages - 1) * perPage);
+                page.items().forEach(m -> seen.add(m.getString("id")));
+            }
+            assertThat(seen).as("per page %d", perPage).isEqualTo(ids);
+            assertThat(messages(PLANNING, pages + 1, perPage).items()).isEmpty();
+            assertThat(messages(PLANNING, pages + 1, perPage).total()).isEqualTo(250);
+        }
+        assertThat(messages(PLANNING, 3, 100).items()).extracting(m -> m.getInteger("index"))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(200, 250).boxed().toList());
     }
 
     @Test
@@ -364,10 +415,10 @@ class ConversationProjectorTest {
 
     private void assertDeletedConversationIsGone() {
         assertThat(conversations.find(ADA, SCRATCH)).isEmpty();
-        assertThat(conversations.messages(SCRATCH, 1, 100).items()).isEmpty();
-        assertThat(conversations.messages(SCRATCH, 1, 100).total()).isZero();
         assertThat(db.getCollection(MESSAGES).countDocuments(Filters.eq("conversation_id", SCRATCH))).isZero();
         Document tombstone = raw(SCRATCH);
+        // not something the API asks (it answers 404 first), but the positions are empty
+        assertThat(conversations.messages(tombstone, 1, 100).items()).isEmpty();
         assertThat(tombstone).isNotNull();
         assertThat(tombstone.getBoolean("deleted")).isTrue();
         assertThat(tombstone.containsKey("title")).isTrue();
@@ -465,20 +516,26 @@ class ConversationProjectorTest {
     void resetThenReplayBuildsTheSameDocuments() {
         Map<String, List<Document>> reference = build();
         Map<String, List<Document>> indexes = InMemoryMongo.indexes(db, CONVERSATIONS, MESSAGES);
-        assertThat(indexes.get(MESSAGES)).anySatisfy(index -> {
-            assertThat(index.get("key", Document.class)).isEqualTo(new Document("conversation_id", 1).append("index", 1));
-            assertThat(index.getBoolean("unique")).isTrue();
-        });
+        assertThat(indexes.get(CONVERSATIONS)).extracting(index -> index.get("key", Document.class)).containsExactlyInAnyOrder(
+                new Document("_id", 1),
+                new Document("account_id", 1).append("created_at", -1),
+                new Document("account_id", 1).append("updated_at", -1),
+                new Document("_id", 1).append("version", 1));
+        assertThat(indexes.get(CONVERSATIONS)).filteredOn(index -> index.get("key", Document.class).containsKey("version"))
+                .singleElement().satisfies(index -> assertThat(index.getBoolean("unique")).isTrue());
+        // messages are found by _id only
+        assertThat(indexes.get(MESSAGES)).extracting(index -> index.get("key", Document.class)).containsExactly(new Document("_id", 1));
+        indexes = Map.of(CONVERSATIONS, indexes.get(CONVERSATIONS));
 
         projector.reset();
         assertThat(state()).allSatisfy((collection, documents) -> assertThat(documents).isEmpty());
         assertThat(conversations.find(ADA, PLANNING)).isEmpty();
         assertThat(conversations.list(ADA, null, null, "-created_at", 1, 10).total()).isZero();
-        assertThat(InMemoryMongo.indexes(db, CONVERSATIONS, MESSAGES)).isEqualTo(indexes);
+        assertThat(InMemoryMongo.indexes(db, CONVERSATIONS)).isEqualTo(indexes);
 
         applyAll(projector, randomBatches(log, new Random(3)));
         assertThat(state()).isEqualTo(reference);
-        assertThat(InMemoryMongo.indexes(db, CONVERSATIONS, MESSAGES)).isEqualTo(indexes);
+        assertThat(InMemoryMongo.indexes(db, CONVERSATIONS)).isEqualTo(indexes);
 
         // a second reset on a fresh projector instance (as after a restart) gives the same again
         ConversationProjector restarted = new ConversationProjector(db);
@@ -487,12 +544,199 @@ class ConversationProjectorTest {
         assertThat(state()).isEqualTo(reference);
     }
 
+    @Test
+    void theFieldsComeInTheSameOrderHoweverTheLogIsCut() {
+        // the events of a conversation within a batch are written as one update where they can be
+        History chat = new History(START);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("a", 1);
+        metadata.put("b", 2);
+        metadata.put("c", 3);
+        chat.add(PLANNING, new ConversationCreated(PLANNING, ADA, "Order", null, "api", metadata, null, null, null));
+        List<Map<String, Object>> patches = new ArrayList<>();
+        patches.add(singleton("a", null));
+        patches.add(singleton("a", 5));
+        Map<String, Object> two = new LinkedHashMap<>();
+        two.put("b", null);
+        two.put("d", 4);
+        patches.add(two);
+        patches.add(singleton("b", 7));
+        patches.add(singleton("e", Map.of("x", 1)));
+        patches.add(singleton("e", null));
+        patches.add(singleton("c", 9));
+        int index = 0;
+        for (Map<String, Object> patch : patches) {
+            chat.add(PLANNING, new MessagePosted(PLANNING, ADA, History.ulid("msg", START, 80_000 + index), index, "user", "m" + index));
+            index++;
+            chat.add(PLANNING, new ConversationUpdated(PLANNING, ADA, "Order " + index, null, patch, null, null, null));
+        }
+        List<PublishedEvent<?>> events = chat.events();
+
+        List<String> json = new ArrayList<>();
+        List<List<List<PublishedEvent<?>>>> cuts = new ArrayList<>(List.of(batches(events, 1), batches(events, 2),
+                batches(events, 3), batches(events, events.size())));
+        for (long seed = 1; seed <= 5; seed++) {
+            cuts.add(randomBatches(events, new Random(seed)));
+        }
+        for (List<List<PublishedEvent<?>>> cut : cuts) {
+            MongoDatabase fresh = mongo.newDatabase();
+            applyAll(new ConversationProjector(fresh), cut);
+            json.add(fresh.getCollection(CONVERSATIONS).find(Filters.eq("_id", PLANNING)).first().toJson());
+        }
+        assertThat(json).containsOnly(json.get(0));
+        Document built = Document.parse(json.get(0));
+        assertThat(built.get("metadata", Document.class).keySet()).containsExactly("c", "a", "d", "b");
+        assertThat(built.get("metadata", Document.class)).isEqualTo(new Document("c", 9).append("a", 5).append("d", 4).append("b", 7));
+        assertThat(built.getString("title")).isEqualTo("Order 7");
+        assertThat(built.getInteger("message_count")).isEqualTo(7);
+    }
+
+    private static Map<String, Object> singleton(String key, Object value) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(key, value);
+        return map;
+    }
+
+    @Test
+    void deletingALongConversationRemovesEveryMessageByItsKey() {
+        History chat = new History(START);
+        chat.add(SCRATCH, new ConversationCreated(SCRATCH, ADA, "Long scratch", null, "api", Map.of(), null, null, null));
+        int count = 2_345; // more than one chunk of deletions
+        for (int i = 0; i < count; i++) {
+            chat.add(SCRATCH, new MessagePosted(SCRATCH, ADA, History.ulid("msg", START.plusSeconds(i), 50_000 + i), i, "user", "m" + i));
+        }
+        chat.add(PLANNING, new ConversationCreated(PLANNING, ADA, "Kept", null, "api", Map.of(), null, null, null));
+        chat.add(PLANNING, new MessagePosted(PLANNING, ADA, History.ulid("msg", START, 1), 0, "user", "stays"));
+        List<PublishedEvent<?>> events = chat.events();
+        applyAll(projector, batches(events, 500));
+        assertThat(db.getCollection(MESSAGES).countDocuments()).isEqualTo(count + 1);
+
+        PublishedEvent<?> deletion = chat.add(SCRATCH, new ConversationDeleted(SCRATCH, ADA));
+        mongo.clearScans();
+        projector.apply(List.of(deletion));
+        assertThat(mongo.scans(db)).isEmpty();
+        assertThat(db.getCollection(MESSAGES).countDocuments(Filters.eq("conversation_id", SCRATCH))).isZero();
+        assertThat(messages(PLANNING, 1, 10).items()).extracting(m -> m.getString("content")).containsExactly("stays");
+        Map<String, List<Document>> reference = state();
+
+        // everything again, in other batches: nothing comes back
+        applyAll(projector, randomBatches(chat.events(), new Random(5)));
+        assertThat(state()).isEqualTo(reference);
+    }
+
+    @Test
+    void theHotPathsNeverScanACollection() {
+        // a history in place first, so that a scan would have something to scan
+        build();
+        Document planning = raw(PLANNING);
+        mongo.clearScans();
+
+        // new events of every kind, a redelivery of everything, a deletion, and the reads the API makes
+        History more = new History(START.plusSeconds(100_000));
+        List<PublishedEvent<?>> next = new ArrayList<>();
+        for (PublishedEvent<?> event : log) {
+            next.add(event);
+        }
+        long seq = planning.getLong("version");
+        int index = planning.getInteger("message_count");
+        for (int i = 0; i < 20; i++) {
+            PublishedEvent<?> template = more.add(PLANNING, new MessagePosted(PLANNING, ADA,
+                    History.ulid("msg", START.plusSeconds(200_000 + i), 60_000 + i), index + i, "user", "more " + i));
+            next.add(new PublishedEvent<>(template.id(), template.type(), PLANNING, seq + 1 + i, template.time(), template.data()));
+        }
+        PublishedEvent<?> rename = more.add(SUPPORT, new ConversationUpdated(SUPPORT, ADA, "Renamed", null, Map.of("k", "v"),
+                null, null, null));
+        next.add(new PublishedEvent<>(rename.id(), rename.type(), SUPPORT, raw(SUPPORT).getLong("version") + 1, rename.time(), rename.data()));
+        PublishedEvent<?> deletion = more.add(DRAFT, new ConversationDeleted(DRAFT, ADA));
+        next.add(new PublishedEvent<>(deletion.id(), deletion.type(), DRAFT, raw(DRAFT).getLong("version") + 1, deletion.time(),
+                deletion.data()));
+        applyAll(projector, batches(next, 7));
+
+        Document after = conversations.find(ADA, PLANNING).orElseThrow();
+        assertThat(after.getInteger("message_count")).isEqualTo(index + 20);
+        assertThat(conversations.messages(after, 2, 3).items()).hasSize(3);
+        assertThat(conversations.messages(after, 8, 3).items()).extracting(m -> m.getString("content"))
+                .containsExactly("more 17", "more 18", "more 19");
+        assertThat(conversations.messages(after, 100, 3).items()).isEmpty();
+        assertThat(conversations.find(ADA, DRAFT)).isEmpty();
+        assertThat(conversations.find(ADA, SUPPORT).orElseThrow().getString("title")).isEqualTo("Renamed");
+
+        assertThat(mongo.scans(db)).isEmpty();
+
+        // the list is the one read that filters and sorts: MongoDB serves it from the indexes, the embedded server scans
+        conversations.list(ADA, null, null, "-created_at", 1, 10);
+        assertThat(mongo.scans(db)).isNotEmpty().allMatch(scan -> scan.startsWith(CONVERSATIONS + " "));
+    }
+
+    @Test
+    void aDeletionRedeliveredAfterACrashBeforeItsMessagesWereDeletedDeletesThem() {
+        Map<String, List<Document>> reference = build();
+        // a crash between the tombstone and the deletion of the messages: a snapshot with the tombstone and the messages
+        for (PublishedEvent<MessagePosted> message : posted.get(SCRATCH)) {
+            MessagePosted e = message.data();
+            db.getCollection(MESSAGES).insertOne(new Document("_id", Conversations.messageKey(SCRATCH, e.index()))
+                    .append("id", e.messageId()).append("conversation_id", SCRATCH).append("account_id", ADA)
+                    .append("index", e.index()).append("role", e.role()).append("content", e.content())
+                    .append("created_at", at(message)));
+        }
+        assertThat(db.getCollection(MESSAGES).countDocuments(Filters.eq("conversation_id", SCRATCH))).isEqualTo(2);
+
+        projector.apply(List.of(scratchDeleted));
+        assertThat(state()).isEqualTo(reference);
+    }
+
+    @Test
+    void aMessageWhoseCountWasLostInACrashIsCountedOnRedelivery() {
+        Map<String, List<Document>> reference = build();
+        PublishedEvent<MessagePosted> last = posted.get(PLANNING).get(3);
+        // a snapshot with the message written but not the conversation's count (the message is written first)
+        Document before = new Document(raw(PLANNING));
+        before.put("message_count", 3);
+        before.put("version", last.sequence() - 1);
+        before.put("last_message_at", at(posted.get(PLANNING).get(2)));
+        before.put("updated_at", at(posted.get(PLANNING).get(2)));
+        db.getCollection(CONVERSATIONS).replaceOne(Filters.eq("_id", PLANNING), before);
+        assertThat(messages(PLANNING, 1, 100).items()).hasSize(3);
+
+        projector.apply(log.subList(log.indexOf(last), log.size()));
+        assertThat(state()).isEqualTo(reference);
+    }
+
+    @Test
+    void messagesOfTheOldLayoutAreDroppedAndTheLogBuildsThemAgain() {
+        Map<String, List<Document>> reference = build();
+
+        MongoDatabase old = mongo.newDatabase();
+        var oldMessages = old.getCollection(MESSAGES);
+        oldMessages.createIndex(com.mongodb.client.model.Indexes.compoundIndex(
+                com.mongodb.client.model.Indexes.ascending("conversation_id"), com.mongodb.client.model.Indexes.ascending("index")),
+                new com.mongodb.client.model.IndexOptions().unique(true));
+        MessagePosted first = posted.get(PLANNING).get(0).data();
+        oldMessages.insertOne(new Document("_id", first.messageId()).append("conversation_id", PLANNING).append("index", 0)
+                .append("content", first.content()));
+
+        ConversationProjector upgraded = new ConversationProjector(old);
+        assertThat(old.getCollection(MESSAGES).countDocuments()).isZero();
+        assertThat(InMemoryMongo.indexes(old, MESSAGES).get(MESSAGES)).extracting(index -> index.getString("name"))
+                .doesNotContain("conversation_id_1_index_1");
+        applyAll(upgraded, batches(log, BATCH));
+        assertThat(state(old)).isEqualTo(reference);
+
+        // a projector on the new layout leaves it alone
+        new ConversationProjector(old);
+        assertThat(state(old)).isEqualTo(reference);
+    }
+
     private void assertNoDuplicateMessages() {
         List<Document> all = db.getCollection(MESSAGES).find().into(new ArrayList<>());
         Set<String> positions = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (Document message : all) {
             assertThat(positions.add(message.getString("conversation_id") + "#" + message.getInteger("index")))
                     .as("one message at %s", message).isTrue();
+            assertThat(ids.add(message.getString("id"))).as("one message with the id of %s", message).isTrue();
+            assertThat(message.getString("_id"))
+                    .isEqualTo(Conversations.messageKey(message.getString("conversation_id"), message.getInteger("index")));
         }
         for (String conversation : List.of(PLANNING, SUPPORT, BOBS, DRAFT)) {
             Document doc = raw(conversation);

@@ -69,8 +69,8 @@ class ConversationQueriesController {
                                    @RequestParam(defaultValue = "1") int page,
                                    @RequestParam(name = "per_page", defaultValue = "100") int perPage) {
         checkPaging(page, perPage);
-        find(caller, id);
-        return page(conversations.messages(id, page, perPage), request, page, perPage, ConversationQueriesController::message);
+        Document conversation = find(caller, id);
+        return page(conversations.messages(conversation, page, perPage), request, page, perPage, ConversationQueriesController::message);
     }
 
     private Document find(Caller caller, String id) {
@@ -117,7 +117,8 @@ class ConversationQueriesController {
     }
 
     static MessageResource message(Document d) {
-        return new MessageResource(d.getString("_id"), d.getString("conversation_id"), d.getInteger("index"), d.getString("role"),
+        // the document's _id is its position (conversation/index); the message's own id is "id"
+        return new MessageResource(d.getString("id"), d.getString("conversation_id"), d.getInteger("index"), d.getString("role"),
                 d.getString("content"), instant(d.getDate("created_at")));
     }
 

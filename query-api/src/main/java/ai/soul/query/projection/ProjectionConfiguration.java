@@ -1,5 +1,6 @@
 package ai.soul.query.projection;
 
+import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.account.AccountProjector;
 import ai.soul.projections.conversation.ConversationProjector;
 import ai.soul.projections.conversation.Conversations;
@@ -33,13 +34,20 @@ class ProjectionConfiguration {
     }
 
     @Bean
+    ProjectionOffsets projectionOffsets(MongoDatabase readModels) {
+        return new ProjectionOffsets(readModels);
+    }
+
+    @Bean
     Conversations conversations(MongoDatabase readModels) {
         return new Conversations(readModels);
     }
 
     /**
      * Short fetch waits keep the write-to-read lag low; a failing batch is retried with backoff for
-     * as long as it takes, never skipped, because a read model must not miss an event.
+     * as long as it takes, never skipped, because a read model must not miss an event. Where a
+     * partition is read from is decided by {@link ProjectionRunner} from the offsets stored with the
+     * read models; the offsets committed to Kafka only show the lag.
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> projectionContainerFactory(
