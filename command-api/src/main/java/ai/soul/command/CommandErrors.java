@@ -42,6 +42,6 @@ public class CommandErrors {
     }
 
     private static ResponseEntity<ErrorEnvelope> answer(ApiException e) {
-        return ResponseEntity.status(e.status()).body(ErrorEnvelope.of(e));
+        return ErrorEnvelope.response(e);
     }
 }

@@ -4,7 +4,11 @@ import ai.soul.domain.account.PasswordHasher;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 
-/** The password port on BCrypt, an adaptive hash whose cost grows with the hardware. */
+/**
+ * The password port on BCrypt, an adaptive hash whose cost grows with the hardware. BCrypt takes at
+ * most 72 bytes of UTF-8 and refuses more; the account rule (Account.MAX_PASSWORD_BYTES) keeps longer
+ * passwords from ever reaching it.
+ */
 @Component
 class BcryptPasswordHasher implements PasswordHasher {
 

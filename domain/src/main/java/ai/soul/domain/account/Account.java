@@ -13,6 +13,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +26,13 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
 class Account {
 
     static final int MIN_PASSWORD = 8;
-    static final int MAX_PASSWORD = 128;
+    /**
+     * Bcrypt, the adaptive hash behind {@link PasswordHasher}, reads at most 72 bytes of a password
+     * (the bytes of its UTF-8 encoding) and refuses longer ones: the rule is stated in those bytes, so
+     * every password the rule lets in can be hashed. 72 plain ASCII characters; fewer with accented
+     * letters, other scripts or emoji, which take 2 to 4 bytes each.
+     */
+    static final int MAX_PASSWORD_BYTES = 72;
     static final Set<String> TIERS = Set.of("free", "premium", "ultra", "pro", "api", "enterprise");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
@@ -52,7 +59,6 @@ class Account {
                 .required("email", email, "Email is required")
                 .maxLength("email", email, 254, "Email must be at most 254 characters")
                 .required("password", cmd.password(), "Password is required")
-                .maxLength("password", cmd.password(), MAX_PASSWORD, "Password must be at most " + MAX_PASSWORD + " characters")
                 .maxLength("name", cmd.name(), 200, "Name must be at most 200 characters")
                 .maxLength("company_name", cmd.companyName(), 200, "Company name must be at most 200 characters")
                 .oneOf("tier", cmd.tier(), TIERS);
@@ -62,6 +68,11 @@ class Account {
         if (cmd.password() != null && cmd.password().length() < MIN_PASSWORD) {
             checks.add("password", "Password must be at least " + MIN_PASSWORD + " characters");
         }
+        if (cmd.password() != null && cmd.password().getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            checks.add("password", "Password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8 (" + MAX_PASSWORD_BYTES
+                    + " plain ASCII characters; accented letters, other scripts and emoji take 2 to 4 bytes each)");
+        }
+        // every rule is checked before the password is hashed; a taken email fails when the claim is stored, after it
         checks.orThrow();
         apply(new AccountRegistered(cmd.accountId(), email, hasher.hash(cmd.password()), cmd.name(), cmd.companyName(), cmd.tier()));
         apply(new ApiKeyIssued(cmd.accountId(), cmd.keyId(), cmd.keyPrefix(), cmd.keyHash()));

@@ -9,19 +9,28 @@ import ai.soul.platform.events.EventJson;
 import ai.soul.platform.health.HealthController;
 import ai.soul.platform.health.KafkaHealthIndicator;
 import ai.soul.platform.health.MongoPingHealthIndicator;
+import ai.soul.platform.web.AcceptFilter;
 import ai.soul.platform.web.ApiExceptionHandler;
 import ai.soul.platform.web.BodyLimitFilter;
 import ai.soul.platform.web.ErrorPage;
 import ai.soul.platform.web.ErrorWriter;
+import ai.soul.platform.web.JsonErrorReportValve;
 import ai.soul.projections.account.Accounts;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.Pipeline;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -100,6 +109,38 @@ public class PlatformAutoConfiguration {
     @Bean
     public KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaHealthAdmin) {
         return new KafkaHealthIndicator(kafkaHealthAdmin);
+    }
+
+    /** Before everything else: a request that cannot take a JSON answer changes nothing. */
+    @Bean
+    public FilterRegistrationBean<AcceptFilter> acceptFilter(ErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new AcceptFilter(errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    /**
+     * Tomcat's own error reports (requests it refuses before any filter runs) in the envelope. Spring
+     * Boot puts a plain {@link ErrorReportValve} on the host (with server.error.include-stacktrace=never);
+     * once every customizer has run, just before the host starts, ours takes its place.
+     */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            StandardHost host = (StandardHost) context.getParent();
+            host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+            host.addLifecycleListener(event -> {
+                if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
+                    Pipeline pipeline = host.getPipeline();
+                    for (Valve valve : pipeline.getValves()) {
+                        if (valve instanceof ErrorReportValve && !(valve instanceof JsonErrorReportValve)) {
+                            pipeline.removeValve(valve);
+                        }
+                    }
+                    // the host adds the valve of its errorReportValveClass itself when there is none
+                }
+            });
+        });
     }
 
     @Bean

@@ -1,12 +1,14 @@
 package ai.soul.platform.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -17,6 +19,8 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
@@ -27,7 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The one place where failures become the error envelope. Nothing framework-shaped leaks out. */
+/**
+ * The one place where failures become the error envelope. Nothing framework-shaped leaks out, and
+ * every answer is {@code application/json} whatever the Accept header says ({@link ErrorEnvelope#response}).
+ */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class ApiExceptionHandler {
@@ -36,7 +43,7 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     public ResponseEntity<ErrorEnvelope> api(ApiException e) {
-        return ResponseEntity.status(e.status()).body(ErrorEnvelope.of(e));
+        return ErrorEnvelope.response(e);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -60,13 +67,42 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     public ResponseEntity<ErrorEnvelope> unsupportedType(HttpMediaTypeNotSupportedException e) {
-        return api(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "Content-Type must be application/json", null));
+        return api(ApiException.unsupportedMediaType());
     }
 
+    /** Mostly refused earlier by {@link AcceptFilter}; what is left (the actuator's own types) still gets the envelope. */
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     public ResponseEntity<ErrorEnvelope> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-        return api(new ApiException(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "This resource is only available as application/json", null));
+        return api(ApiException.notAcceptable());
+    }
+
+    /**
+     * The container could not parse the query string or a form body: a '%' without two hex digits,
+     * escapes that are not UTF-8, too many parameters. No endpoint takes a form, so a form body is
+     * refused as the wrong media type whatever else is wrong with it.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    public ResponseEntity<ErrorEnvelope> unparsableParameters(InvalidParameterException e, HttpServletRequest request) {
+        if (e.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+            return api(new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "Request body is too large", null));
+        }
+        if (isForm(request)) {
+            return api(ApiException.unsupportedMediaType());
+        }
+        return api(ApiException.badRequest("The query string is malformed: every '%' must start an escape of UTF-8 bytes (%XX)"));
+    }
+
+    /**
+     * A multipart body that cannot be parsed (no boundary in the Content-Type, a broken body). Multipart
+     * requests are resolved lazily (soul-platform.properties), so a JSON endpoint refuses one with 415
+     * before it is ever parsed; this answers where something did try to read its parts.
+     */
+    @ExceptionHandler(MultipartException.class)
+    public ResponseEntity<ErrorEnvelope> multipart(MultipartException e) {
+        if (e instanceof MaxUploadSizeExceededException) {
+            return api(new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "Request body is too large", null));
+        }
+        return api(ApiException.badRequest("Malformed multipart body"));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
@@ -77,7 +113,7 @@ public class ApiExceptionHandler {
         if (e.getSupportedHttpMethods() != null) {
             headers.setAllow(e.getSupportedHttpMethods());
         }
-        return ResponseEntity.status(error.status()).headers(headers).body(ErrorEnvelope.of(error));
+        return ErrorEnvelope.response(error, headers);
     }
 
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
@@ -101,6 +137,15 @@ public class ApiExceptionHandler {
         // the request line only: bodies and headers may carry personal data or keys
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return api(new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error", null));
+    }
+
+    private static boolean isForm(HttpServletRequest request) {
+        try {
+            return request.getContentType() != null
+                    && MediaType.APPLICATION_FORM_URLENCODED.includes(MediaType.parseMediaType(request.getContentType()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String fieldOf(MismatchedInputException e) {
