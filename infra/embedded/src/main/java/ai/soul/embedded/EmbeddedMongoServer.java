@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,9 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final String PORTS_FILE = "mongo-ports.properties";
-    private static final String STORE_FILE = "readmodels.mv.db";
+    /** The store's name carries its format: v2 orders index keys by value ({@link IndexedH2Backend}). */
+    private static final String STORE_FILE = "readmodels-v2.mv.db";
+    private static final String OLD_STORE_FILE = "readmodels.mv.db";
 
     private final MongoServer server;
     private final String connectionString;
@@ -40,10 +43,11 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
         Path store = dataDir.toAbsolutePath().resolve(STORE_FILE);
+        dropOldFormat(dataDir.toAbsolutePath().resolve(OLD_STORE_FILE));
         H2Backend backend;
         try {
             // H2 locks the store file: this is also what keeps a second server off the directory
-            backend = new H2Backend(store.toString());
+            backend = new IndexedH2Backend(new MVStore.Builder().fileName(store.toString()).open());
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open " + store + " (in use by another server?)", e);
         }
@@ -59,6 +63,21 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         String connection = "mongodb://" + HOST + ":" + port;
         log.info("MongoDB server on {} ready at {} in {} ms", store, connection, (System.nanoTime() - started) / 1_000_000);
         return new EmbeddedMongoServer(server, connection);
+    }
+
+    /**
+     * A store in the old format cannot be opened by this backend. Everything in it is a read model,
+     * rebuilt from the Kafka log (the consumed offsets were stored in it too, so the rebuild starts
+     * from the beginning).
+     */
+    private static void dropOldFormat(Path old) {
+        try {
+            if (Files.deleteIfExists(old)) {
+                log.warn("Removed {} (an older store format); the read models are rebuilt from the Kafka log", old);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + old, e);
+        }
     }
 
     /** {@code mongodb://127.0.0.1:PORT} */

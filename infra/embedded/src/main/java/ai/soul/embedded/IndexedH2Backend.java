@@ -1,0 +1,95 @@
+package ai.soul.embedded;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+import org.h2.mvstore.type.ObjectDataType;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * mongo-java-server's H2 backend with indexes that compare their keys as values. The stock backend
+ * keeps each index in an MVMap whose keys ({@link KeyValue}) are not {@code Comparable}, so H2
+ * compares them by Java-serialising both sides on every step of every B-tree search: that was a
+ * third of the system's CPU under load, growing with the size of the collection. Here the keys are
+ * ordered by MongoDB's own value order, and serialised only when a page is written or read.
+ * <p>
+ * The order of the keys on disk differs from the stock backend's, so a store written by one cannot
+ * be read by the other ({@link EmbeddedMongoServer} versions its store for that reason).
+ */
+final class IndexedH2Backend extends H2Backend {
+
+    IndexedH2Backend(MVStore store) {
+        super(store);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new Database(databaseName);
+    }
+
+    /** Inner, not static: its constructor opens the existing indexes before its own fields would be set. */
+    private final class Database extends H2Database {
+
+        Database(String name) {
+            super(name, getMvStore(), getCursorRegistry());
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            // opened here first with the right key type; the stock code then gets this very map back from the store
+            getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
+                    new MVMap.Builder<KeyValue, Object>().keyType(KeyValueType.INSTANCE));
+            return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+        }
+    }
+
+    /** Index keys in MongoDB's value order (the order of BSON types, then of values). */
+    static final class KeyValueType extends BasicDataType<KeyValue> {
+
+        static final KeyValueType INSTANCE = new KeyValueType();
+
+        @Override
+        public int compare(KeyValue a, KeyValue b) {
+            int n = Math.min(a.size(), b.size());
+            for (int i = 0; i < n; i++) {
+                int c = ValueComparator.asc().compare(a.get(i), b.get(i));
+                if (c != 0) return c;
+            }
+            return Integer.compare(a.size(), b.size());
+        }
+
+        @Override
+        public int getMemory(KeyValue key) {
+            return 48 + 32 * key.size();
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, KeyValue key) {
+            byte[] bytes = ObjectDataType.serialize(key);
+            buffer.putVarInt(bytes.length).put(bytes);
+        }
+
+        @Override
+        public KeyValue read(ByteBuffer buffer) {
+            byte[] bytes = new byte[DataUtils.readVarInt(buffer)];
+            buffer.get(bytes);
+            return (KeyValue) ObjectDataType.deserialize(bytes);
+        }
+
+        @Override
+        public KeyValue[] createStorage(int size) {
+            return new KeyValue[size];
+        }
+    }
+}
