@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.EhCache3Adapter;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -34,6 +35,8 @@ import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.CacheManagerBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.core.Ehcache;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -116,8 +119,17 @@ public class EventStoreAutoConfiguration {
 
     @Bean
     public KafkaPublisher kafkaPublisher(Producer<String, byte[]> eventProducer, CloudEventCodec codec,
-                                         @Value("${soul.kafka.topic}") String topic) {
-        return new KafkaPublisher(eventProducer, codec, topic);
+                                         @Value("${soul.kafka.topic}") String topic, CommitDurability durability) {
+        return new KafkaPublisher(eventProducer, codec, topic, durability);
+    }
+
+    /** A command is answered only once its events are durable (after its unit of work committed). */
+    @Bean
+    public SmartInitializingSingleton durableCommandAnswers(ObjectProvider<CommandBus> commandBus, CommitDurability durability) {
+        return () -> commandBus.getObject().registerHandlerInterceptor((unitOfWork, chain) -> {
+            unitOfWork.afterCommit(u -> durability.awaitDurable());
+            return chain.proceed();
+        });
     }
 
     /** Local and CI: Axon's JDBC engine on an H2 file under the data directory. */
@@ -150,6 +162,11 @@ public class EventStoreAutoConfiguration {
                 engine.createSchema(new H2EventTableFactory());
             }
             return engine;
+        }
+
+        @Bean
+        public CommitDurability groupCommit(DataSource dataSource) {
+            return new GroupCommit(dataSource);
         }
 
         @Bean
@@ -191,6 +208,12 @@ public class EventStoreAutoConfiguration {
                     .build();
             engine.ensureIndexes();
             return engine;
+        }
+
+        /** The driver's write concern makes each append durable before the command returns. */
+        @Bean
+        public CommitDurability commitDurability() {
+            return () -> { };
         }
 
         @Bean

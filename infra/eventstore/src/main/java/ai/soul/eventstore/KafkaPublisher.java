@@ -35,17 +35,23 @@ public class KafkaPublisher {
     private final Producer<String, byte[]> producer;
     private final CloudEventCodec codec;
     private final String topic;
+    private final CommitDurability durability;
 
-    public KafkaPublisher(Producer<String, byte[]> producer, CloudEventCodec codec, String topic) {
+    public KafkaPublisher(Producer<String, byte[]> producer, CloudEventCodec codec, String topic, CommitDurability durability) {
         this.producer = producer;
         this.codec = codec;
         this.topic = topic;
+        this.durability = durability;
     }
 
     @EventHandler
     void publish(Object payload, EventMessage<?> event, UnitOfWork<?> unitOfWork) throws Exception {
         if (!(event instanceof DomainEventMessage<?> domainEvent)) {
             return; // only aggregates' events are part of the contract
+        }
+        if (!(unitOfWork instanceof BatchingUnitOfWork<?> batch) || batch.isFirstMessage()) {
+            // a committed event may not be in the store's file yet; one lost in a crash must not be on the topic
+            durability.awaitDurable();
         }
         String subject = domainEvent.getAggregateIdentifier();
         byte[] value = codec.encode(event.getIdentifier(), subject, domainEvent.getSequenceNumber(), event.getTimestamp(), payload);

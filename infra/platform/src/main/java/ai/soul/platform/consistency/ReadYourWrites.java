@@ -25,6 +25,7 @@ public class ReadYourWrites {
     private final Duration timeout;
     private final Map<String, Entry> byAggregate = new ConcurrentHashMap<>();
     private final Map<String, Set<Entry>> byReader = new HashMap<>();
+    private int waiting;
 
     public ReadYourWrites(Duration timeout) {
         this.timeout = timeout;
@@ -59,19 +60,45 @@ public class ReadYourWrites {
         }
     }
 
-    /** Waits until the reader's acknowledged writes are in the read models, or the timeout passes. */
+    /**
+     * Waits until the writes acknowledged to the reader before this call are in the read models, or
+     * the timeout passes. Writes acknowledged while it waits are not waited for: under a steady
+     * stream of writes there would always be a newer one, and the read would never be served.
+     */
     public synchronized void awaitFor(String reader) {
+        Set<Entry> entries = byReader.get(reader);
+        if (entries == null) {
+            return;
+        }
+        Map<Entry, Long> targets = new HashMap<>();
+        for (Entry entry : entries) {
+            if (!entry.satisfied()) targets.put(entry, entry.awaited);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Set<Entry> entries = byReader.get(reader);
-            if (entries == null || entries.stream().allMatch(Entry::satisfied)) {
+        waiting++;
+        try {
+            awaitTargets(targets, deadline);
+        } finally {
+            waiting--;
+        }
+    }
+
+    /** For tests: whether a read is waiting now. */
+    synchronized boolean isWaiting() {
+        return waiting > 0;
+    }
+
+    private void awaitTargets(Map<Entry, Long> targets, long deadline) {
+        while (!targets.isEmpty()) {
+            targets.entrySet().removeIf(target -> target.getKey().applied >= target.getValue());
+            if (targets.isEmpty()) {
                 return;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 log.warn("Read models did not reach a write within {}; serving the read as it stands", timeout);
                 // later reads should not wait again for a projection that is stuck
-                Set.copyOf(entries).stream().filter(e -> e.inFlight == 0).forEach(this::remove);
+                Set.copyOf(targets.keySet()).stream().filter(e -> e.inFlight == 0).forEach(this::remove);
                 return;
             }
             try {
