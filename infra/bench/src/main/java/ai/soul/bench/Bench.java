@@ -72,14 +72,14 @@ final class Bench {
         BaselineFigures base = Baselines.run(SystemProcess.mkdirs(work.resolve("baselines")), plan.baselineEach(), log);
 
         Path data = SystemProcess.mkdirs(work.resolve("data"));
-        Path jar = repo.resolve("infra/local/target/local-0.1.0-SNAPSHOT.jar");
+        Path jar = Path.of(System.getProperty("bench.system-jar", repo.resolve("infra/local/target/local-0.1.0-SNAPSHOT.jar").toString()));
         Path serverLog = work.resolve("system.log");
         int port = SystemProcess.freePort();
         Client client = new Client("http://127.0.0.1:" + port);
         Load load = new Load(client);
         List<String> jvm = jvmOptions();
 
-        section("System: java -jar " + repo.relativize(jar) + " on a fresh data directory, port " + port);
+        section("System: java -jar " + jar + " on a fresh data directory, port " + port);
         SystemProcess system = SystemProcess.startSystem(jar, data, port, Map.of(), jvm, serverLog);
         Duration startup = system.awaitHealthy(client.base(), Duration.ofMinutes(3));
         log.printf("ready in %.1f s (log: %s)%n", startup.toMillis() / 1000.0, serverLog);
