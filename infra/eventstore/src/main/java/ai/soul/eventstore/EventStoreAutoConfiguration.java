@@ -157,6 +157,7 @@ public class EventStoreAutoConfiguration {
                     .eventSerializer(eventSerializer)
                     .snapshotSerializer(serializer)
                     .persistenceExceptionResolver(new DuplicateKeyResolver())
+                    .readEventDataWithGaps(new GapsByIndex())
                     .build();
             if (!tableExists(dataSource, "DOMAINEVENTENTRY")) {
                 engine.createSchema(new H2EventTableFactory());
