@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -21,9 +22,9 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final String PORTS_FILE = "mongo-ports.properties";
-    /** The store's name carries its format: v2 orders index keys by value ({@link IndexedH2Backend}). */
-    private static final String STORE_FILE = "readmodels-v2.mv.db";
-    private static final String OLD_STORE_FILE = "readmodels.mv.db";
+    /** The store's name carries its format: v3 orders index keys by value and keeps BSON ({@link IndexedH2Backend}). */
+    private static final String STORE_FILE = "readmodels-v3.mv.db";
+    private static final List<String> OLD_STORE_FILES = List.of("readmodels.mv.db", "readmodels-v2.mv.db");
 
     private final MongoServer server;
     private final String connectionString;
@@ -43,7 +44,7 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
         Path store = dataDir.toAbsolutePath().resolve(STORE_FILE);
-        dropOldFormat(dataDir.toAbsolutePath().resolve(OLD_STORE_FILE));
+        OLD_STORE_FILES.forEach(old -> dropOldFormat(dataDir.toAbsolutePath().resolve(old)));
         H2Backend backend;
         try {
             // H2 locks the store file: this is also what keeps a second server off the directory
