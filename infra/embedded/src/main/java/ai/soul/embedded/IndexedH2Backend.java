@@ -133,7 +133,7 @@ final class IndexedH2Backend extends H2Backend {
          */
         private static int compareValues(Object a, Object b) {
             if (a instanceof String x && b instanceof String y) return x.compareTo(y);
-            if (a instanceof Double x && b instanceof Double y && !x.isNaN() && !y.isNaN()) return Double.compare(x, y) == 0 ? 0 : x < y ? -1 : 1;
+            if (a instanceof Double x && b instanceof Double y && !x.isNaN() && !y.isNaN()) return x < y ? -1 : x > y ? 1 : 0;
             return ValueComparator.asc().compare(a, b);
         }
 
