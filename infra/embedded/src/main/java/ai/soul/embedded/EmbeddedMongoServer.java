@@ -8,7 +8,6 @@ import java.util.List;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,7 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         H2Backend backend;
         try {
             // H2 locks the store file: this is also what keeps a second server off the directory
-            backend = new IndexedH2Backend(new MVStore.Builder().fileName(store.toString()).open());
+            backend = IndexedH2Backend.open(store.toString());
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open " + store + " (in use by another server?)", e);
         }

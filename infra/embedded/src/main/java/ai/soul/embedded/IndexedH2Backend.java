@@ -1,6 +1,10 @@
 package ai.soul.embedded;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import de.bwaldvogel.mongo.wire.message.MongoQuery;
+import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
@@ -23,6 +27,10 @@ import org.h2.mvstore.type.ObjectDataType;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * mongo-java-server's H2 backend with indexes that compare their keys as values. The stock backend
@@ -37,8 +45,90 @@ import java.util.List;
  */
 final class IndexedH2Backend extends H2Backend {
 
-    IndexedH2Backend(MVStore store) {
+    private static final long COMMIT_EVERY_MS = 200;
+
+    /**
+     * Commands run under the read lock, the store is written under the write lock: what reaches
+     * the file is the state between two commands, never half of one, and never a later command
+     * without an earlier one. H2's own background writer snapshots one map after another while
+     * writers go on, so after a kill -9 the file could hold a projector's stored offset and
+     * conversation update but not the message it inserted just before: lost for good, since the
+     * offset says it was applied (the crash test found it).
+     */
+    private final ReentrantReadWriteLock commandBoundary = new ReentrantReadWriteLock();
+    private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "readmodels-commit");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** @param store opened with H2's own commits off ({@link #open}) */
+    private IndexedH2Backend(MVStore store) {
         super(store);
+        committer.scheduleWithFixedDelay(this::commitBetweenCommands, COMMIT_EVERY_MS, COMMIT_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    static IndexedH2Backend open(String file) {
+        // no background writer, no commit from a writer's thread when its changes pile up: only ours
+        return new IndexedH2Backend(new MVStore.Builder().fileName(file).autoCommitDisabled().autoCommitBufferSize(0).open());
+    }
+
+    private void commitBetweenCommands() {
+        commandBoundary.writeLock().lock();
+        try {
+            if (getMvStore().hasUnsavedChanges()) {
+                getMvStore().commit();
+            }
+        } finally {
+            commandBoundary.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        commandBoundary.readLock().lock();
+        try {
+            return super.handleCommand(channel, database, command, query);
+        } finally {
+            commandBoundary.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Document handleMessage(MongoMessage message) {
+        commandBoundary.readLock().lock();
+        try {
+            return super.handleMessage(message);
+        } finally {
+            commandBoundary.readLock().unlock();
+        }
+    }
+
+    @Override
+    public QueryResult handleQuery(MongoQuery query) {
+        commandBoundary.readLock().lock();
+        try {
+            return super.handleQuery(query);
+        } finally {
+            commandBoundary.readLock().unlock();
+        }
+    }
+
+    /** The last commands' changes are written as the store closes. */
+    @Override
+    public void close() {
+        committer.shutdown();
+        try {
+            committer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commandBoundary.writeLock().lock();
+        try {
+            super.close();
+        } finally {
+            commandBoundary.writeLock().unlock();
+        }
     }
 
     @Override
