@@ -1,9 +1,6 @@
 package ai.soul.embedded;
 
 import de.bwaldvogel.mongo.MongoCollection;
-import de.bwaldvogel.mongo.backend.QueryResult;
-import de.bwaldvogel.mongo.wire.message.MongoMessage;
-import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
@@ -27,6 +24,7 @@ import org.h2.mvstore.type.ObjectDataType;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +43,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class IndexedH2Backend extends H2Backend {
 
-    private static final long COMMIT_EVERY_MS = 200;
+    private static final long COMMIT_EVERY_MS = 50;
+    private static final Set<String> CHANGES = Set.of("insert", "update", "delete", "findAndModify", "findandmodify",
+            "create", "drop", "dropDatabase", "createIndexes", "dropIndexes", "renameCollection");
 
     /**
-     * Commands run under the read lock, the store is written under the write lock: what reaches
-     * the file is the state between two commands, never half of one, and never a later command
-     * without an earlier one. H2's own background writer snapshots one map after another while
+     * Commands that change data run under the read lock, the store is written under the write lock
+     * (every 50 ms): what reaches the file is the state between two such commands, never half of
+     * one, and never a later command without an earlier one. H2's own background writer snapshots one map after another while
      * writers go on, so after a kill -9 the file could hold a projector's stored offset and
      * conversation update but not the message it inserted just before: lost for good, since the
      * offset says it was applied (the crash test found it).
@@ -84,31 +84,15 @@ final class IndexedH2Backend extends H2Backend {
         }
     }
 
+    /** Only commands that change data hold the store's writes back; reads go on during a commit. */
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
+        if (!CHANGES.contains(command)) {
+            return super.handleCommand(channel, database, command, query);
+        }
         commandBoundary.readLock().lock();
         try {
             return super.handleCommand(channel, database, command, query);
-        } finally {
-            commandBoundary.readLock().unlock();
-        }
-    }
-
-    @Override
-    public Document handleMessage(MongoMessage message) {
-        commandBoundary.readLock().lock();
-        try {
-            return super.handleMessage(message);
-        } finally {
-            commandBoundary.readLock().unlock();
-        }
-    }
-
-    @Override
-    public QueryResult handleQuery(MongoQuery query) {
-        commandBoundary.readLock().lock();
-        try {
-            return super.handleQuery(query);
         } finally {
             commandBoundary.readLock().unlock();
         }
