@@ -83,9 +83,9 @@ final class Faults {
             long restarted = System.nanoTime();
             system = SystemProcess.startSystem(jar(), data, port, Map.of(), List.of("-Xmx2g"), systemLog);
             system.awaitHealthy(client.base(), Duration.ofMinutes(3));
-            log.printf("round %d: kill -9 (pid %d) %d ms into the load; %d writes acknowledged before it (%d in total), %d refused or cut off;"
+            log.printf("round %d: kill -9 (pid %d) %d ms into the load; %d writes acknowledged before it (%d in total), %d refused or cut off %s;"
                             + " restarted in %.1f s%n", round, killed, killAfterMs, acked.count() - before, acked.count(),
-                    result.errors(), (System.nanoTime() - restarted) / 1e9);
+                    result.errors(), result.errorKinds(), (System.nanoTime() - restarted) / 1e9);
             failures += verify(client, accounts, acked, "round " + round);
         }
         system.stop();
