@@ -2,7 +2,7 @@
 # The benchmark: baselines of the bare infrastructure, then the system on a fresh data directory
 # in its own JVM, driven over HTTP from another (P1-P5). Prints a table; writes
 # bench/results/latest.json and bench/results/lag-vs-load.png.
-#   ./bench.sh                 the default run (about 12 minutes, 1,000,000 events of history for P5)
+#   ./bench.sh                 the default run (about 8 minutes, 1,000,000 events of history for P5)
 #   ./bench.sh --quick         about 2 minutes (what CI runs, to keep the harness working)
 #   ./bench.sh --history N     another history size for P5
 # BENCH_SYSTEM_JAVA_OPTS adds JVM options to the measured system (e.g. a JFR recording).
