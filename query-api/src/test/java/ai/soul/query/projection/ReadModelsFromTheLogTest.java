@@ -313,8 +313,8 @@ class ReadModelsFromTheLogTest {
         run.start();
         run.awaitApplied(more);
         await().atMost(Duration.ofSeconds(30)).until(() -> readModels(run.db()).equals(reference));
-        Thread.sleep(500);
-        assertThat(run.progress().applied()).as("exactly the records after the stored offsets").isEqualTo(more);
+        // exactly the records after the stored offsets, and nothing more afterwards
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> run.progress().applied() == more);
         assertThat(run.storedOffsets()).isEqualTo(run.endOffsets());
 
         // and the API reads the rebuilt messages page by page
@@ -358,8 +358,8 @@ class ReadModelsFromTheLogTest {
                 .deleteOne(Filters.eq("_id", ProjectionOffsets.id(run.group, run.topic, busiest.partition())));
         run.start();
         run.awaitApplied(ends.get(busiest));
-        Thread.sleep(500);
-        assertThat(run.progress().applied()).isEqualTo(ends.get(busiest));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+                .until(() -> run.progress().applied() == ends.get(busiest).longValue());
         assertThat(readModels(run.db())).isEqualTo(reference);
         assertThat(run.storedOffsets()).isEqualTo(ends);
         run.stop();
@@ -411,8 +411,9 @@ class ReadModelsFromTheLogTest {
         assertThat(readModels(run.db())).isEqualTo(reference);
         assertThat(run.storedOffsets()).isEqualTo(run.endOffsets());
         // the figures of a finished rebuild stay as they were
-        Thread.sleep(300);
-        assertThat(json(http("GET", endpoint, null, null, null)).get("rebuild")).isEqualTo(finished.get("rebuild"));
+        JsonNode figures = finished.get("rebuild");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
+                .until(() -> json(http("GET", endpoint, null, null, null)).get("rebuild").equals(figures));
 
         // again, with an empty body, after more events
         List<History.Event> more = someHistory(run.history, new Random(4), accounts, conversations, 2);
