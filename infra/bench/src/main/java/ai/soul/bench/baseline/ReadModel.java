@@ -1,5 +1,6 @@
 package ai.soul.bench.baseline;
 
+import ai.soul.projections.conversation.Conversations;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.MessagePosted;
 import com.mongodb.client.MongoCollection;
@@ -26,8 +27,6 @@ final class ReadModel {
 
     static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
-    private static final String ZEROS = "0000000000";
-
     final MongoCollection<Document> conversations;
     final MongoCollection<Document> messages;
 
@@ -36,12 +35,6 @@ final class ReadModel {
         messages = db.getCollection("messages");
         // The projector's (account_id, created_at/updated_at) indexes are for real MongoDB: the embedded
         // server ignores them (with a warning), so they cost nothing here and are left out.
-    }
-
-    /** A message's {@code _id}: its conversation and its zero-padded position, as Conversations.messageKey makes it. */
-    static String messageKey(String conversationId, int index) {
-        String digits = Integer.toString(index);
-        return conversationId + "/" + ZEROS.substring(Math.min(digits.length(), ZEROS.length())) + digits;
     }
 
     /** The upsert of the conversation document that an event causes. */
@@ -80,7 +73,7 @@ final class ReadModel {
         if (!(event.payload() instanceof MessagePosted e)) {
             return null;
         }
-        return new UpdateOneModel<>(Filters.eq("_id", messageKey(e.conversationId(), e.index())), Updates.combine(
+        return new UpdateOneModel<>(Filters.eq("_id", Conversations.messageKey(e.conversationId(), e.index())), Updates.combine(
                 Updates.setOnInsert("id", e.messageId()),
                 Updates.setOnInsert("conversation_id", e.conversationId()),
                 Updates.setOnInsert("account_id", e.accountId()),
@@ -92,7 +85,7 @@ final class ReadModel {
 
     /** A message document as it stands in the read model. */
     static Document messageDocument(String id, String conversationId, String accountId, int index, String content) {
-        return new Document("_id", messageKey(conversationId, index))
+        return new Document("_id", Conversations.messageKey(conversationId, index))
                 .append("id", id)
                 .append("conversation_id", conversationId)
                 .append("account_id", accountId)
