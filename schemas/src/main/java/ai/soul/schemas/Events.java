@@ -3,10 +3,18 @@ package ai.soul.schemas;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.EmailClaimed;
+import ai.soul.schemas.conversation.AgentReplied;
+import ai.soul.schemas.conversation.AgentReplyFailed;
+import ai.soul.schemas.conversation.AgentReplyRequested;
+import ai.soul.schemas.conversation.AttachmentAdded;
+import ai.soul.schemas.conversation.AttachmentDeleted;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
+import ai.soul.schemas.conversation.SummaryFailed;
+import ai.soul.schemas.conversation.SummaryGenerated;
+import ai.soul.schemas.conversation.SummaryRequested;
 
 import java.util.List;
 import java.util.Map;
@@ -23,7 +31,15 @@ public final class Events {
             ConversationCreated.class,
             ConversationUpdated.class,
             ConversationDeleted.class,
-            MessagePosted.class);
+            MessagePosted.class,
+            AgentReplyRequested.class,
+            AgentReplied.class,
+            AgentReplyFailed.class,
+            SummaryRequested.class,
+            SummaryGenerated.class,
+            SummaryFailed.class,
+            AttachmentAdded.class,
+            AttachmentDeleted.class);
 
     private static final Map<String, Class<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Events::typeOf, Function.identity()));

@@ -3,10 +3,18 @@ package ai.soul.schemas;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.EmailClaimed;
+import ai.soul.schemas.conversation.AgentReplied;
+import ai.soul.schemas.conversation.AgentReplyFailed;
+import ai.soul.schemas.conversation.AgentReplyRequested;
+import ai.soul.schemas.conversation.AttachmentAdded;
+import ai.soul.schemas.conversation.AttachmentDeleted;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
+import ai.soul.schemas.conversation.SummaryFailed;
+import ai.soul.schemas.conversation.SummaryGenerated;
+import ai.soul.schemas.conversation.SummaryRequested;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -49,13 +57,16 @@ class EventSchemasTest {
     private static final Set<String> TOP_LEVEL_KEYWORDS = Set.of(
             "$schema", "$id", "title", "description", "type", "additionalProperties", "required", "properties");
     private static final Set<String> PROPERTY_KEYWORDS = Set.of(
-            "type", "description", "pattern", "minLength", "maxLength", "format", "enum", "minimum",
-            "additionalProperties");
+            "type", "description", "pattern", "minLength", "maxLength", "format", "enum", "minimum", "maximum",
+            "additionalProperties", "items");
 
     private static final String ACCOUNT = "usr_01JD5X7Q3M8N4P6R2T9V0W1Y3Z";
     private static final String CONVERSATION = "conv_01JD5X9B2C4D6E8F0G1H3J5K7M";
     private static final String MESSAGE = "msg_01JD5XA0N2P4Q6R8S0T1V3W5X7";
     private static final String KEY = "key_01JD5X8A1B3C5D7E9F0G2H4J6K";
+    private static final String REPLY = "msg_01JD5XB1P3Q5R7S9T0V2W4X6Y8";
+    private static final String SUMMARY = "summary_01JD5XC2Q4R6S8T0V1W3X5Y7Z9";
+    private static final String ATTACHMENT = "att_01JD5XD3R5S7T9V0W2X4Y6Z8A1";
     private static final String SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     static Stream<Class<?>> events() {
@@ -90,7 +101,25 @@ class EventSchemasTest {
                 new ConversationDeleted(CONVERSATION, ACCOUNT),
                 new MessagePosted(CONVERSATION, ACCOUNT, MESSAGE, 0, "user", "Can we move the review to Friday?"),
                 new MessagePosted(CONVERSATION, ACCOUNT, MESSAGE, 1, "agent",
-                        "Friday works; I have moved it to 10:00."));
+                        "Friday works; I have moved it to 10:00."),
+                new AgentReplyRequested(CONVERSATION, ACCOUNT, MESSAGE, null, false),
+                new AgentReplyRequested(CONVERSATION, ACCOUNT, MESSAGE, "llama3.1:8b", true),
+                new AgentReplied(CONVERSATION, ACCOUNT, REPLY, 1, MESSAGE, "Friday works; the review moves to Friday.",
+                        "local-extractive-1", null, 42, 9),
+                new AgentReplied(CONVERSATION, ACCOUNT, REPLY, 1, MESSAGE, "Friday at 10:00 is free.", "gpt-4o-mini",
+                        "The calendar shows Friday morning free.", 120, 11),
+                new AgentReplyFailed(CONVERSATION, ACCOUNT, MESSAGE, "The model server did not answer within 30 s", 3),
+                new SummaryRequested(CONVERSATION, ACCOUNT, SUMMARY, "en", "concise"),
+                new SummaryRequested(CONVERSATION, ACCOUNT, SUMMARY, "pt-BR", "bullet"),
+                new SummaryGenerated(CONVERSATION, ACCOUNT, SUMMARY, "Review moved to Friday",
+                        "The quarterly review moves to Friday at 10:00.", "positive", 0.4, List.of("review", "friday"),
+                        List.of("Send the new invitation"), "local-extractive-1", "en", "concise", 58, 12),
+                new SummaryGenerated(CONVERSATION, ACCOUNT, SUMMARY, "Hi", "", "neutral", 0.0, List.of(), List.of(),
+                        "local-extractive-1", "en", "detailed", 1, 0),
+                new SummaryFailed(CONVERSATION, ACCOUNT, SUMMARY, "The model server answered 503", 3),
+                new AttachmentAdded(CONVERSATION, ACCOUNT, ATTACHMENT, "requirements.pdf", "application/pdf", 102_400,
+                        SHA256, "6560a1f2e4b0c1d2e3f4a5b6"),
+                new AttachmentDeleted(CONVERSATION, ACCOUNT, ATTACHMENT, 102_400));
     }
 
     /** Instances that break the contract in one way each, and the property their one error names. */
@@ -128,6 +157,17 @@ class EventSchemasTest {
                         json -> json.put("email_hash", SHA256.toUpperCase())),
                 broken("prefix too long", "prefix", new ApiKeyIssued(ACCOUNT, KEY, "sk_live", SHA256),
                         json -> json.put("prefix", "sk_live_0123456789")),
+                broken("sentiment out of range", "sentiment_score",
+                        new SummaryGenerated(CONVERSATION, ACCOUNT, SUMMARY, "T", "C", "neutral", 0, List.of(), List.of(),
+                                "m", "en", "concise", 0, 0), json -> json.put("sentiment_score", 1.5)),
+                broken("topic not a string", "topics",
+                        new SummaryGenerated(CONVERSATION, ACCOUNT, SUMMARY, "T", "C", "neutral", 0, List.of(), List.of(),
+                                "m", "en", "concise", 0, 0), json -> json.putArray("topics").add(3)),
+                broken("unknown style", "style", new SummaryRequested(CONVERSATION, ACCOUNT, SUMMARY, "en", "concise"),
+                        json -> json.put("style", "poem")),
+                broken("upper-case digest", "sha256",
+                        new AttachmentAdded(CONVERSATION, ACCOUNT, ATTACHMENT, "a.txt", "text/plain", 1, SHA256, "x"),
+                        json -> json.put("sha256", SHA256.toUpperCase())),
                 broken("updated without conversation id", "conversation_id",
                         new ConversationUpdated(CONVERSATION, ACCOUNT, "T", null, null, null, null, null),
                         json -> json.putNull("conversation_id")));
@@ -275,6 +315,15 @@ class EventSchemasTest {
         }
         if (Map.class.isAssignableFrom(javaType)) {
             return "object";
+        }
+        if (List.class.isAssignableFrom(javaType)) {
+            return "array";
+        }
+        if (javaType == boolean.class || javaType == Boolean.class) {
+            return "boolean";
+        }
+        if (javaType == double.class || javaType == Double.class) {
+            return "number";
         }
         throw new AssertionError("No JSON type known for " + javaType.getName() + "; extend this test");
     }
