@@ -1,0 +1,39 @@
+package ai.soul.ai;
+
+import ai.soul.ai.local.LocalEngine;
+import ai.soul.domain.ai.AiPort;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AiAutoConfigurationTest {
+
+    final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AiAutoConfiguration.class));
+
+    @Test
+    void theLocalEngineIsTheDefaultAndNoImageModelIsListed() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(AiPort.class);
+            assertThat(context.getBean(AiPort.class)).isInstanceOf(LocalEngine.class);
+            ModelCatalogue catalogue = context.getBean(ModelCatalogue.class);
+            assertThat(catalogue.models("llm")).extracting(AiPort.Model::id).containsExactly(LocalEngine.MODEL_ID);
+            assertThat(catalogue.models("sd")).isEmpty();
+        });
+    }
+
+    @Test
+    void imageModelsComeFromConfiguration() {
+        runner.withPropertyValues("soul.ai.images.models[0].id=sdxl-1", "soul.ai.images.models[0].name=Stable Diffusion XL")
+                .run(context -> assertThat(context.getBean(ModelCatalogue.class).models("sd"))
+                        .extracting(AiPort.Model::id, AiPort.Model::name, AiPort.Model::type)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("sdxl-1", "Stable Diffusion XL", "sd")));
+    }
+
+    @Test
+    void anUnknownProviderStopsTheStart() {
+        runner.withPropertyValues("soul.ai.provider=magic").run(context -> assertThat(context).hasFailed());
+    }
+}
