@@ -1,6 +1,7 @@
 package ai.soul.ai;
 
 import ai.soul.ai.local.LocalEngine;
+import ai.soul.ai.openai.OpenAiEngine;
 import ai.soul.domain.ai.AiPort;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -19,6 +20,7 @@ public class AiAutoConfiguration {
     public AiPort aiPort(AiProperties properties) {
         return switch (properties.provider()) {
             case "local" -> new LocalEngine();
+            case "openai" -> new OpenAiEngine(properties.openai());
             default -> throw new IllegalStateException("soul.ai.provider must be local or openai, not " + properties.provider());
         };
     }

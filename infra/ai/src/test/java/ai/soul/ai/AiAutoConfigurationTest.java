@@ -33,6 +33,19 @@ class AiAutoConfigurationTest {
     }
 
     @Test
+    void theOpenAiProviderServesTheConfiguredModels() {
+        runner.withPropertyValues("soul.ai.provider=openai", "soul.ai.openai.base-url=http://127.0.0.1:11434/v1",
+                        "soul.ai.openai.default-model=llama3.1", "soul.ai.openai.models[0].id=llama3.1",
+                        "soul.ai.openai.models[0].name=Llama 3.1 8B on Ollama", "soul.ai.openai.models[0].max-context=131072")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(AiPort.class);
+                    assertThat(context.getBean(AiPort.class)).isInstanceOf(ai.soul.ai.openai.OpenAiEngine.class);
+                    assertThat(context.getBean(ModelCatalogue.class).models("llm"))
+                            .containsExactly(new AiPort.Model("llama3.1", "Llama 3.1 8B on Ollama", "llm", 131072, 0, "openai"));
+                });
+    }
+
+    @Test
     void anUnknownProviderStopsTheStart() {
         runner.withPropertyValues("soul.ai.provider=magic").run(context -> assertThat(context).hasFailed());
     }
