@@ -19,7 +19,7 @@ class AiAutoConfigurationTest {
             assertThat(context).hasSingleBean(AiPort.class);
             assertThat(context.getBean(AiPort.class)).isInstanceOf(LocalEngine.class);
             ModelCatalogue catalogue = context.getBean(ModelCatalogue.class);
-            assertThat(catalogue.models("llm")).extracting(AiPort.Model::id).containsExactly(LocalEngine.MODEL_ID);
+            assertThat(catalogue.models("llm")).extracting(ModelCatalogue.Entry::id).containsExactly(LocalEngine.MODEL_ID);
             assertThat(catalogue.models("sd")).isEmpty();
         });
     }
@@ -28,7 +28,7 @@ class AiAutoConfigurationTest {
     void imageModelsComeFromConfiguration() {
         runner.withPropertyValues("soul.ai.images.models[0].id=sdxl-1", "soul.ai.images.models[0].name=Stable Diffusion XL")
                 .run(context -> assertThat(context.getBean(ModelCatalogue.class).models("sd"))
-                        .extracting(AiPort.Model::id, AiPort.Model::name, AiPort.Model::type)
+                        .extracting(ModelCatalogue.Entry::id, ModelCatalogue.Entry::name, ModelCatalogue.Entry::type)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("sdxl-1", "Stable Diffusion XL", "sd")));
     }
 
@@ -41,7 +41,7 @@ class AiAutoConfigurationTest {
                     assertThat(context).hasSingleBean(AiPort.class);
                     assertThat(context.getBean(AiPort.class)).isInstanceOf(ai.soul.ai.openai.OpenAiEngine.class);
                     assertThat(context.getBean(ModelCatalogue.class).models("llm"))
-                            .containsExactly(new AiPort.Model("llama3.1", "Llama 3.1 8B on Ollama", "llm", 131072, 0, "openai"));
+                            .containsExactly(new ModelCatalogue.Entry("llama3.1", "Llama 3.1 8B on Ollama", "llm", "openai", 131072, 0));
                 });
     }
 
