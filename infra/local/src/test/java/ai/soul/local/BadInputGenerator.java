@@ -57,6 +57,7 @@ final class BadInputGenerator {
         DELETE("DELETE", "/v1/conversations/{id}", 3),
         POST_MESSAGE("POST", "/v1/conversations/{id}/messages", 4),
         LIST_MESSAGES("GET", "/v1/conversations/{id}/messages", 3),
+        MODELS("GET", "/v1/models", 2),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
 
         final String method;
@@ -90,7 +91,7 @@ final class BadInputGenerator {
         Set<String> allowedMethods() {
             return switch (this) {
                 case REGISTER -> Set.of("POST");
-                case HEALTH, ACTUATOR_HEALTH -> Set.of("GET", "HEAD", "OPTIONS");
+                case HEALTH, ACTUATOR_HEALTH, MODELS -> Set.of("GET", "HEAD", "OPTIONS");
                 case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
                 case UNKNOWN_ROUTE -> Set.of();
@@ -265,6 +266,8 @@ final class BadInputGenerator {
             if (r.nextInt(3) == 0) query.add(new String[]{"sort", pick("created_at", "-created_at", "updated_at", "-updated_at")});
             if (r.nextInt(4) == 0) query.add(new String[]{"status", pick("processing", "completed", "failed")});
             if (r.nextInt(4) == 0) query.add(new String[]{"source", pick("email", "whatsapp", "api")});
+        } else if (endpoint == Endpoint.MODELS) {
+            query.add(new String[]{"type", pick("llm", "sd")});
         } else if (endpoint == Endpoint.LIST_MESSAGES) {
             if (r.nextInt(3) == 0) query.add(new String[]{"page", String.valueOf(1 + r.nextInt(5))});
             if (r.nextInt(3) == 0) query.add(new String[]{"per_page", String.valueOf(1 + r.nextInt(100))});
