@@ -143,6 +143,21 @@ class RepliesAndSummariesE2ETest {
     }
 
     @Test
+    void verboseWithANamedModelAddsTheReasoning() {
+        String id = createConversation();
+        var posted = postWaiting("/v1/conversations/" + id + "/messages",
+                "{\"content\": \"Who sends the budget spreadsheet?\", \"llm_id\": \"local-extractive-1\", \"verbose\": true}",
+                "wait=100");
+        assertThat(posted.status()).as(posted.raw().body()).isEqualTo(201);
+        // the wait is capped
+        assertThat(posted.header("Preference-Applied")).isEqualTo("wait=60");
+        JsonNode reply = posted.body().get("reply");
+        assertThat(reply.get("model").asString()).isEqualTo("local-extractive-1");
+        assertThat(reply.get("reasoning").asString()).isNotBlank();
+        assertThat(words(reply.get("content").asString())).containsAnyOf("maria", "budget", "spreadsheet");
+    }
+
+    @Test
     void withoutWaitingTheMessageIsAnsweredAtOnceAndTheReplyFollows() {
         String id = createConversation();
         var posted = api.post("/v1/conversations/" + id + "/messages", key, "{\"content\": \"What about the security audit?\"}");
