@@ -5,7 +5,13 @@ import ai.soul.domain.account.PasswordHasher;
 import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
 import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
 import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
+import ai.soul.domain.ai.AiPort;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
+import ai.soul.domain.conversation.ConversationCommands.RecordAgentReply;
+import ai.soul.domain.conversation.ConversationCommands.RecordAgentReplyFailure;
+import ai.soul.domain.conversation.ConversationCommands.RecordSummary;
+import ai.soul.domain.conversation.ConversationCommands.RecordSummaryFailure;
+import ai.soul.domain.conversation.ConversationCommands.RequestSummary;
 import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
 import ai.soul.schemas.Events;
 import ai.soul.schemas.SchemaAssertions;
@@ -59,6 +65,8 @@ class EmittedEventsMatchSchemasTest {
     static final String MESSAGE_2 = "msg_01JQ8X5C6D7E8F9G0H1J2K3M4N";
     static final String MESSAGE_3 = "msg_01JQ8X6D7E8F9G0H1J2K3M4N5P";
     static final String MESSAGE_4 = "msg_01JQ8X7E8F9G0H1J2K3M4N5P6Q";
+    static final String REPLY = "msg_01JQ8X8F9G0H1J2K3M4N5P6Q7R";
+    static final String SUMMARY = "summary_01JQ8X9G0H1J2K3M4N5P6Q7R8S";
     static final String SECRET = "soul_4f9aX2kP7qLm3Vn8Rt5Wz1Yb6Hc0Jd";
 
     /** An adaptive-hash look-alike: what the schema sees is the shape the real hasher produces. */
@@ -155,13 +163,33 @@ class EmittedEventsMatchSchemasTest {
                 new UpdateConversation(CONVERSATION, ACCOUNT, null, "", null, null, null, null));
 
         emit(all, "post a message", conversation().givenCommands(createWithEverything()),
-                new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_4, "Thanks! Can you also invite Grace?"));
+                new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_4, "Thanks! Can you also invite Grace?", "gpt-4o", true));
         emit(all, "post the first message", conversation().givenCommands(
                         new CreateConversation(CONVERSATION, ACCOUNT, "Hi", null, "api", null, null, null, null, null)),
-                new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_1, "Hello"));
+                new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_1, "Hello", null, false));
+
+        PostMessage question = new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_4, "Thanks! Can you also invite Grace?", null, true);
+        emit(all, "record a reply with reasoning", conversation().givenCommands(createWithEverything(), question),
+                new RecordAgentReply(CONVERSATION, REPLY, MESSAGE_4, "Done: Grace is invited to Friday 10:00.", "gpt-4o",
+                        "The user asked to add a participant.", 412, 18));
+        emit(all, "record a reply without reasoning", conversation().givenCommands(createWithEverything(), question),
+                new RecordAgentReply(CONVERSATION, REPLY, MESSAGE_4, "Invited.", "local-extractive-1", null, 0, 0));
+        emit(all, "record a reply failure", conversation().givenCommands(createWithEverything(), question),
+                new RecordAgentReplyFailure(CONVERSATION, MESSAGE_4, "AI provider unavailable: connection refused", 3));
+        String firstSummary = "summary_" + CONVERSATION.substring(5);
+        emit(all, "record the first summary", conversation().givenCommands(createWithEverything()),
+                new RecordSummary(CONVERSATION, firstSummary, "Quarterly planning moved", "The review moves to Friday 10:00.",
+                        "positive", 0.4, List.of("review", "friday"), List.of("Invite Grace"), "local-extractive-1", 120, 14));
+        emit(all, "record a summary without topics or action items", conversation().givenCommands(createWithEverything()),
+                new RecordSummary(CONVERSATION, firstSummary, "Hi", "", "neutral", 0.0, List.of(), List.of(), "gpt-4o", 1, 1));
+        emit(all, "record a summary failure", conversation().givenCommands(createWithEverything()),
+                new RecordSummaryFailure(CONVERSATION, firstSummary, "Refused: unknown model", 1));
+        emit(all, "request a summary in another language and style", conversation().givenCommands(createWithEverything(),
+                        new RecordSummaryFailure(CONVERSATION, firstSummary, "down", 3)),
+                new RequestSummary(CONVERSATION, ACCOUNT, SUMMARY, "pt-BR", "bullet"));
 
         emit(all, "delete", conversation().givenCommands(createWithEverything(),
-                        new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_4, "One more thing")),
+                        new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_4, "One more thing", null, false)),
                 new DeleteConversation(CONVERSATION, ACCOUNT));
     }
 
@@ -200,8 +228,29 @@ class EmittedEventsMatchSchemasTest {
     }
 
     private static AggregateTestFixture<Object> conversation() {
-        return new AggregateTestFixture<>(aggregate("ai.soul.domain.conversation.Conversation"));
+        AggregateTestFixture<Object> fixture = new AggregateTestFixture<>(aggregate("ai.soul.domain.conversation.Conversation"));
+        fixture.registerInjectableResource(CATALOGUE);
+        return fixture;
     }
+
+    /** The models the llm_id rule accepts here; commands never call a model. */
+    static final AiPort CATALOGUE = new AiPort() {
+        @Override
+        public List<Model> models() {
+            return List.of("gpt-4o-mini", "gpt-4o", "llama3.1:8b", "local-extractive-1").stream()
+                    .map(id -> new Model(id, id, "llm", 8192, 0, "test")).toList();
+        }
+
+        @Override
+        public Reply reply(ReplyRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Summary summarize(SummaryRequest request) {
+            throw new UnsupportedOperationException();
+        }
+    };
 
     /** Runs one command and keeps every event it published; the command must succeed and emit something. */
     private static void emit(List<Emission> all, String path, TestExecutor<Object> given, Object command) {

@@ -4,14 +4,11 @@ import ai.soul.command.Commands;
 import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
 import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
 import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
-import ai.soul.domain.conversation.ConversationCommands.PostMessage;
 import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
 import ai.soul.domain.conversation.ConversationView;
-import ai.soul.domain.conversation.MessageView;
 import ai.soul.platform.Ids;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.conversation.ConversationResource;
-import ai.soul.platform.conversation.MessageResource;
 import ai.soul.platform.web.ApiException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,9 +35,6 @@ class ConversationWritesController {
 
     record UpdateRequest(String title, String content, Map<String, Object> metadata, String systemPrompt, String llmId,
                          String agentId) {
-    }
-
-    record PostMessageRequest(String content, String llmId, Boolean verbose) {
     }
 
     record Deleted(boolean deleted, String id) {
@@ -79,16 +73,6 @@ class ConversationWritesController {
         return new Deleted(true, id);
     }
 
-    @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
-    ResponseEntity<MessageResource> post(Caller caller, @PathVariable String id, @RequestBody PostMessageRequest request) {
-        requireId(id);
-        String messageId = Ids.next("msg");
-        MessageView m = commands.send(new PostMessage(id, caller.accountId(), messageId, request.content()), id,
-                MessageView::version, caller.accountId());
-        return ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages"))
-                .body(new MessageResource(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt()));
-    }
-
     private static void requireId(String id) {
         if (!Ids.looksLike("conv", id)) {
             throw ApiException.notFound("Conversation " + id + " not found");
@@ -97,6 +81,6 @@ class ConversationWritesController {
 
     private static ConversationResource resource(ConversationView v) {
         return new ConversationResource(v.id(), v.title(), v.content(), v.source(), v.status(), v.metadata(), v.systemPrompt(),
-                v.llmId(), v.agentId(), null, v.messageCount(), v.createdAt(), v.updatedAt(), v.lastMessageAt());
+                v.llmId(), v.agentId(), v.summary(), v.messageCount(), v.createdAt(), v.updatedAt(), v.lastMessageAt());
     }
 }

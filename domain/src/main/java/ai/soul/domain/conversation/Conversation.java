@@ -5,12 +5,24 @@ import ai.soul.domain.NotFound;
 import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
 import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
 import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
+import ai.soul.domain.ai.AiPort;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
+import ai.soul.domain.conversation.ConversationCommands.RecordAgentReply;
+import ai.soul.domain.conversation.ConversationCommands.RecordAgentReplyFailure;
+import ai.soul.domain.conversation.ConversationCommands.RecordSummary;
+import ai.soul.domain.conversation.ConversationCommands.RecordSummaryFailure;
+import ai.soul.domain.conversation.ConversationCommands.RequestSummary;
 import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
+import ai.soul.schemas.conversation.AgentReplied;
+import ai.soul.schemas.conversation.AgentReplyFailed;
+import ai.soul.schemas.conversation.AgentReplyRequested;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
+import ai.soul.schemas.conversation.SummaryFailed;
+import ai.soul.schemas.conversation.SummaryGenerated;
+import ai.soul.schemas.conversation.SummaryRequested;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -21,10 +33,12 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
@@ -36,6 +50,9 @@ class Conversation {
     static final int MAX_CONTENT = 10_000;
     static final Set<String> SOURCES = Set.of("email", "whatsapp", "api");
     static final Set<String> INITIAL_ROLES = Set.of("user", "agent", "system");
+    static final Set<String> STYLES = Set.of("concise", "detailed", "bullet");
+    /** A BCP 47 tag as clients write one: a language, then optional subtags (pt-BR, zh-Hant-TW). */
+    static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
 
     @AggregateIdentifier
     private String id;
@@ -52,6 +69,14 @@ class Conversation {
     private Instant updatedAt;
     private Instant lastMessageAt;
     private long version;
+    /** User messages whose reply has been asked for and neither written nor failed yet. */
+    private Set<String> awaitingReply = new HashSet<>();
+    private String runningSummaryId;
+    private String runningLanguage;
+    private String runningStyle;
+    private Instant runningSince;
+    private String status;
+    private ConversationView.Summary summary;
 
     Conversation() {
     }
@@ -59,7 +84,7 @@ class Conversation {
     /** A creation handler rather than a constructor, so that it can answer with the new resource. */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    ConversationView handle(CreateConversation cmd) {
+    ConversationView handle(CreateConversation cmd, AiPort ai) {
         String source = cmd.source() == null ? "api" : cmd.source();
         Checks checks = new Checks()
                 .required("title", cmd.title(), "Title is required")
@@ -67,6 +92,7 @@ class Conversation {
                 .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
                 .oneOf("source", source, SOURCES)
                 .metadataKeys("metadata", cmd.metadata());
+        checkModel(checks, cmd.llmId(), ai);
         List<InitialMessage> messages = cmd.messages() == null ? List.of() : cmd.messages();
         for (int i = 0; i < messages.size(); i++) {
             InitialMessage m = messages.get(i);
@@ -81,11 +107,13 @@ class Conversation {
         for (InitialMessage m : messages) {
             apply(new MessagePosted(id, accountId, m.messageId(), messageCount, m.role() == null ? "user" : m.role(), m.content()));
         }
+        // a new conversation is processing until its first summary exists
+        apply(new SummaryRequested(id, accountId, firstSummaryId(id), "en", "concise"));
         return view();
     }
 
     @CommandHandler
-    ConversationView handle(UpdateConversation cmd) {
+    ConversationView handle(UpdateConversation cmd, AiPort ai) {
         requireOwner(cmd.accountId());
         Checks checks = new Checks()
                 .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
@@ -94,6 +122,7 @@ class Conversation {
         if (cmd.title() != null && cmd.title().isBlank()) {
             checks.add("title", "Title must not be blank");
         }
+        checkModel(checks, cmd.llmId(), ai);
         checks.orThrow();
         if (changes(cmd)) {
             apply(new ConversationUpdated(id, accountId, cmd.title() == null ? null : cmd.title().strip(), cmd.content(),
@@ -110,20 +139,84 @@ class Conversation {
     }
 
     @CommandHandler
-    MessageView handle(PostMessage cmd) {
+    MessageView handle(PostMessage cmd, AiPort ai) {
         requireOwner(cmd.accountId());
-        new Checks()
+        Checks checks = new Checks()
                 .required("content", cmd.content(), "Content is required")
-                .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
-                .orThrow();
+                .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters");
+        checkModel(checks, cmd.llmId(), ai);
+        checks.orThrow();
         int index = messageCount;
         apply(new MessagePosted(id, accountId, cmd.messageId(), index, "user", cmd.content()));
-        return new MessageView(cmd.messageId(), id, index, "user", cmd.content(), lastMessageAt, version);
+        long posted = version;
+        apply(new AgentReplyRequested(id, accountId, cmd.messageId(), cmd.llmId(), cmd.verbose()));
+        // the version is the message's own: a reader waiting for it need not wait for the request too
+        return new MessageView(cmd.messageId(), id, index, "user", cmd.content(), lastMessageAt, posted);
+    }
+
+    /** Nothing for a message already answered (or failed), so a redelivered effect changes nothing. */
+    @CommandHandler
+    void handle(RecordAgentReply cmd) {
+        if (awaitingReply.contains(cmd.inReplyTo())) {
+            apply(new AgentReplied(id, accountId, cmd.messageId(), messageCount, cmd.inReplyTo(), cmd.content(), cmd.model(),
+                    cmd.reasoning(), cmd.promptTokens(), cmd.completionTokens()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordAgentReplyFailure cmd) {
+        if (awaitingReply.contains(cmd.inReplyTo())) {
+            apply(new AgentReplyFailed(id, accountId, cmd.inReplyTo(), cmd.reason(), cmd.attempts()));
+        }
+    }
+
+    /** A request while a summary is being written joins that one. */
+    @CommandHandler
+    SummaryView handle(RequestSummary cmd) {
+        requireOwner(cmd.accountId());
+        String language = cmd.language() == null ? "en" : cmd.language();
+        String style = cmd.style() == null ? "concise" : cmd.style();
+        Checks checks = new Checks().oneOf("style", style, STYLES);
+        if (!LANGUAGE.matcher(language).matches()) {
+            checks.add("language", "language must be a BCP 47 tag such as en or pt-BR");
+        }
+        checks.orThrow();
+        if (runningSummaryId == null) {
+            apply(new SummaryRequested(id, accountId, cmd.summaryId(), language, style));
+        }
+        return new SummaryView(runningSummaryId, id, "processing", runningLanguage, runningStyle, runningSince, version);
+    }
+
+    @CommandHandler
+    void handle(RecordSummary cmd) {
+        if (cmd.summaryId().equals(runningSummaryId)) {
+            apply(new SummaryGenerated(id, accountId, cmd.summaryId(), cmd.title(), cmd.content(), cmd.sentiment(),
+                    cmd.sentimentScore(), cmd.topics(), cmd.actionItems(), cmd.model(), runningLanguage, runningStyle,
+                    cmd.promptTokens(), cmd.completionTokens()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordSummaryFailure cmd) {
+        if (cmd.summaryId().equals(runningSummaryId)) {
+            apply(new SummaryFailed(id, accountId, cmd.summaryId(), cmd.reason(), cmd.attempts()));
+        }
+    }
+
+    /** The id of the summary a conversation asks for when it is created: its own id under the summary prefix. */
+    static String firstSummaryId(String conversationId) {
+        return "summary_" + conversationId.substring(conversationId.indexOf('_') + 1);
+    }
+
+    private static void checkModel(Checks checks, String llmId, AiPort ai) {
+        if (llmId != null && ai.models().stream().noneMatch(m -> m.id().equals(llmId) && "llm".equals(m.type()))) {
+            checks.add("llm_id", "Unknown model; GET /v1/models?type=llm lists them");
+        }
     }
 
     private ConversationView view() {
-        return new ConversationView(id, accountId, title, content, source, "processing", Map.copyOf(metadata),
-                systemPrompt, llmId, agentId, messageCount, createdAt, updatedAt, lastMessageAt, version);
+        return new ConversationView(id, accountId, title, content, source, status, Map.copyOf(metadata),
+                systemPrompt, llmId, agentId, summary, messageCount, createdAt, updatedAt, lastMessageAt, version);
     }
 
     private void requireOwner(String caller) {
@@ -150,6 +243,7 @@ class Conversation {
         agentId = e.agentId();
         createdAt = at;
         updatedAt = at;
+        status = "processing";
         version = seq;
     }
 
@@ -175,6 +269,52 @@ class Conversation {
         messageCount = e.index() + 1;
         lastMessageAt = at;
         updatedAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(AgentReplyRequested e, @SequenceNumber long seq) {
+        awaitingReply.add(e.inReplyTo());
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(AgentReplied e, @Timestamp Instant at, @SequenceNumber long seq) {
+        awaitingReply.remove(e.inReplyTo());
+        messageCount = e.index() + 1;
+        lastMessageAt = at;
+        updatedAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(AgentReplyFailed e, @SequenceNumber long seq) {
+        awaitingReply.remove(e.inReplyTo());
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(SummaryRequested e, @Timestamp Instant at, @SequenceNumber long seq) {
+        runningSummaryId = e.summaryId();
+        runningLanguage = e.language();
+        runningStyle = e.style();
+        runningSince = at;
+        status = "processing";
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(SummaryGenerated e, @SequenceNumber long seq) {
+        runningSummaryId = null;
+        summary = new ConversationView.Summary(e.title(), e.content(), e.sentiment(), e.topics(), e.actionItems());
+        status = "completed";
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(SummaryFailed e, @SequenceNumber long seq) {
+        runningSummaryId = null;
+        status = "failed";
         version = seq;
     }
 

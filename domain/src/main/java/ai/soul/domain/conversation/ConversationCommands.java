@@ -43,10 +43,63 @@ public final class ConversationCommands {
     public record DeleteConversation(@TargetAggregateIdentifier String conversationId, String accountId) {
     }
 
+    /** {@code llmId} null for the conversation's model; {@code verbose} asks for the model's reasoning too. */
     public record PostMessage(
             @TargetAggregateIdentifier String conversationId,
             String accountId,
             String messageId,
-            String content) {
+            String content,
+            String llmId,
+            boolean verbose) {
+    }
+
+    /** The reply effect's result; ignored when the message was answered already (a redelivered effect). */
+    public record RecordAgentReply(
+            @TargetAggregateIdentifier String conversationId,
+            String messageId,
+            String inReplyTo,
+            String content,
+            String model,
+            String reasoning,
+            int promptTokens,
+            int completionTokens) {
+    }
+
+    public record RecordAgentReplyFailure(
+            @TargetAggregateIdentifier String conversationId,
+            String inReplyTo,
+            String reason,
+            int attempts) {
+    }
+
+    /** {@code language} (BCP 47) defaults to en, {@code style} (concise, detailed, bullet) to concise. */
+    public record RequestSummary(
+            @TargetAggregateIdentifier String conversationId,
+            String accountId,
+            String summaryId,
+            String language,
+            String style) {
+    }
+
+    /** The summary effect's result; ignored unless {@code summaryId} is the running summary. */
+    public record RecordSummary(
+            @TargetAggregateIdentifier String conversationId,
+            String summaryId,
+            String title,
+            String content,
+            String sentiment,
+            double sentimentScore,
+            List<String> topics,
+            List<String> actionItems,
+            String model,
+            int promptTokens,
+            int completionTokens) {
+    }
+
+    public record RecordSummaryFailure(
+            @TargetAggregateIdentifier String conversationId,
+            String summaryId,
+            String reason,
+            int attempts) {
     }
 }

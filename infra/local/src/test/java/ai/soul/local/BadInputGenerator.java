@@ -779,7 +779,7 @@ final class BadInputGenerator {
         method = pick("GET", "POST", "PUT", "PATCH", "DELETE");
         path = pick("/v1/conversation", "/v1/conversations/", "/v1/conversations/" + own + "/",
                 "/v1/conversations/" + own + "/messages/", "/v1/conversations/" + own + "/messages/msg_" + crockford(26),
-                "/v1/conversations/" + own + "/summaries", "/v1/conversations/" + own + "/attachments", "/v2/conversations",
+                "/v1/conversations/" + own + "/attachments", "/v2/conversations",
                 "/v1", "/", "/v1/auth/login", "/v1/auth/register/", "/v1/me", "/v1/api-keys", "/v1/soul", "/V1/conversations",
                 "/v1/CONVERSATIONS", "/v1/conversations.json", "/v1/health/", "/actuator/env", "/error",
                 "/v1/x" + encode(pathText(1, 10)));

@@ -95,11 +95,21 @@ class BadInputPropertiesTest {
                 {"title": "Own conversation", "content": "kept as it is", "source": "email",
                  "metadata": {"participants": ["a@example.com"], "draft": true},
                  "messages": [{"role": "agent", "content": "Hello"}]}"""));
-        expect(api.post("/v1/conversations/" + own + "/messages", key, "{\"content\": \"a second message\"}"), 201);
+        // waiting for the agent's reply, so the count below includes it
+        expect(api.send(api.request("/v1/conversations/" + own + "/messages", key).header("Content-Type", "application/json")
+                .header("Prefer", "wait=10").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"content\": \"a second message\"}")).build()), 201);
         String deleted = created(api.post("/v1/conversations", key, "{\"title\": \"Deleted conversation\"}"));
         expect(api.delete("/v1/conversations/" + deleted, key), 200);
         String foreign = created(api.post("/v1/conversations", otherKey, "{\"title\": \"Another account's\", \"content\": \"private\"}"));
-        expect(api.post("/v1/conversations/" + foreign + "/messages", otherKey, "{\"content\": \"private message\"}"), 201);
+        expect(api.send(api.request("/v1/conversations/" + foreign + "/messages", otherKey).header("Content-Type", "application/json")
+                .header("Prefer", "wait=10").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"content\": \"private message\"}")).build()), 201);
+        // and for the first summaries, which the effect writes after the creation
+        for (String[] conversation : new String[][]{{own, key}, {foreign, otherKey}}) {
+            await("the first summary").atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/conversations/" + conversation[0],
+                    conversation[1]).body().get("status").asString().equals("completed"));
+        }
         // reads by each account wait for its own writes (read-your-writes), so both are in the read models now
         ownMessageCount = expect(api.get("/v1/conversations/" + own, key), 200).body().get("message_count").asInt();
         expect(api.get("/v1/conversations/" + foreign, otherKey), 200);

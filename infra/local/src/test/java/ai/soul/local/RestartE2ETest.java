@@ -4,10 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Everything survives a stop and a start on the same data directory, nothing is applied twice, and new writes work. */
 class RestartE2ETest {
@@ -25,30 +28,42 @@ class RestartE2ETest {
             key = api.register("restart@example.com");
             id = api.post("/v1/conversations", key, "{\"title\": \"Before the restart\", \"metadata\": {\"n\": 1}}").body().get("id").asString();
             for (int i = 0; i < 3; i++) {
-                api.post("/v1/conversations/" + id + "/messages", key, "{\"content\": \"message " + i + "\"}");
+                waitingForReply(api, key, id, "{\"content\": \"message " + i + "\"}");
             }
             api.patch("/v1/conversations/" + id, key, "{\"metadata\": {\"m\": 2}}");
-            before = api.get("/v1/conversations/" + id, key).body();
-            assertThat(before.get("message_count").asInt()).isEqualTo(3);
+            String conversation = id;
+            before = await("the first summary").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/v1/conversations/" + conversation, key).body(), c -> c.get("status").asString().equals("completed"));
+            // each message and its reply
+            assertThat(before.get("message_count").asInt()).isEqualTo(6);
         }
 
         try (LocalSystem system = LocalSystem.start(data, 0, Map.of())) {
             Api api = new Api("http://localhost:" + system.port());
             // the same key, the same conversation, unchanged
             assertThat(api.get("/v1/conversations/" + id, key).body()).isEqualTo(before);
-            assertThat(api.get("/v1/conversations/" + id + "/messages", key).body().get("meta").get("total").asLong()).isEqualTo(3);
+            assertThat(api.get("/v1/conversations/" + id + "/messages", key).body().get("meta").get("total").asLong()).isEqualTo(6);
             // the email is still taken
             assertThat(api.post("/v1/auth/register", null, "{\"email\":\"restart@example.com\",\"password\":\"long enough\"}").status())
                     .isEqualTo(409);
 
-            var posted = api.post("/v1/conversations/" + id + "/messages", key, "{\"content\": \"after the restart\"}");
+            var posted = waitingForReply(api, key, id, "{\"content\": \"after the restart\"}");
             assertThat(posted.status()).isEqualTo(201);
-            assertThat(posted.body().get("index").asInt()).isEqualTo(3);
+            assertThat(posted.body().get("index").asInt()).isEqualTo(6);
             JsonNode after = api.get("/v1/conversations/" + id, key).body();
-            assertThat(after.get("message_count").asInt()).isEqualTo(4);
+            assertThat(after.get("message_count").asInt()).isEqualTo(8);
             assertThat(after.get("metadata").get("n").asInt()).isEqualTo(1);
             assertThat(after.get("metadata").get("m").asInt()).isEqualTo(2);
             assertThat(api.get("/v1/conversations", key).body().get("meta").get("total").asLong()).isEqualTo(1);
         }
+    }
+
+    /** Posts a message and waits for the agent's reply, so the next index is known. */
+    private static Api.Response waitingForReply(Api api, String key, String id, String json) {
+        Api.Response posted = api.send(api.request("/v1/conversations/" + id + "/messages", key)
+                .header("Content-Type", "application/json").header("Prefer", "wait=10")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        assertThat(posted.body().has("reply")).as(posted.raw().body()).isTrue();
+        return posted;
     }
 }

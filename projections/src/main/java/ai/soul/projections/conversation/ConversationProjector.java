@@ -3,10 +3,16 @@ package ai.soul.projections.conversation;
 import ai.soul.projections.BulkWrites;
 import ai.soul.projections.Projector;
 import ai.soul.schemas.PublishedEvent;
+import ai.soul.schemas.conversation.AgentReplied;
+import ai.soul.schemas.conversation.AgentReplyFailed;
+import ai.soul.schemas.conversation.AgentReplyRequested;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
+import ai.soul.schemas.conversation.SummaryFailed;
+import ai.soul.schemas.conversation.SummaryGenerated;
+import ai.soul.schemas.conversation.SummaryRequested;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -21,6 +27,7 @@ import org.bson.Document;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +36,7 @@ import java.util.Set;
 
 import static ai.soul.projections.conversation.Conversations.CONVERSATIONS;
 import static ai.soul.projections.conversation.Conversations.MESSAGES;
+import static ai.soul.projections.conversation.Conversations.SUMMARIES;
 import static ai.soul.projections.conversation.Conversations.messageKey;
 
 /**
@@ -43,6 +51,14 @@ import static ai.soul.projections.conversation.Conversations.messageKey;
  * not grow with the history, also on the embedded server, which uses no other kind of index.
  * A message is keyed by conversation and position ({@link Conversations#messageKey}); its public
  * id is the field {@code id}.
+ * <p>
+ * Agent replies are messages like the others. A user message shows {@code reply_status} (pending,
+ * completed, failed) and {@code reply_error}: the conversation keeps the positions of the messages
+ * awaiting a reply ({@code pending_replies}, message id → index), so the outcome, which names the
+ * message by id, updates the message by _id too. Summaries are documents of their own, keyed by
+ * summary id; the conversation shows the last one written ({@code summary}) and {@code status}
+ * (processing while one is being written, then completed or failed), and keeps the ids of its
+ * summaries ({@code summary_ids}) so a deletion removes them by _id.
  */
 public class ConversationProjector implements Projector {
 
@@ -55,10 +71,12 @@ public class ConversationProjector implements Projector {
 
     private final MongoCollection<Document> conversations;
     private final MongoCollection<Document> messages;
+    private final MongoCollection<Document> summaries;
 
     public ConversationProjector(MongoDatabase db) {
         this.conversations = db.getCollection(CONVERSATIONS);
         this.messages = db.getCollection(MESSAGES);
+        this.summaries = db.getCollection(SUMMARIES);
         dropLegacyMessages();
         createIndexes();
     }
@@ -107,6 +125,9 @@ public class ConversationProjector implements Projector {
         long version;
         boolean deleted;
         int messageCount;
+        /** User messages awaiting a reply: message id → index. */
+        final Map<String, Integer> pendingReplies = new HashMap<>();
+        final Set<String> summaryIds = new LinkedHashSet<>();
         final Map<String, Object> pending = new LinkedHashMap<>();
         long pendingFrom;
 
@@ -197,7 +218,11 @@ public class ConversationProjector implements Projector {
         Map<String, State> states = load(touched);
         List<WriteModel<Document>> conversationWrites = new ArrayList<>();
         List<Document> messageWrites = new ArrayList<>();
+        List<WriteModel<Document>> messageUpdates = new ArrayList<>();
+        List<Document> summaryWrites = new ArrayList<>();
+        List<WriteModel<Document>> summaryUpdates = new ArrayList<>();
         Map<String, Integer> deletions = new LinkedHashMap<>();
+        Set<String> summaryDeletions = new LinkedHashSet<>();
         for (PublishedEvent<?> event : batch) {
             Date at = Date.from(event.time());
             long seq = event.sequence();
@@ -277,12 +302,115 @@ public class ConversationProjector implements Projector {
                     changes.put("content", null);
                     changes.put("metadata", new Document());
                     changes.put("system_prompt", null);
+                    changes.put("summary", null);
                     changes.put("updated_at", at);
                     state.change(seq, changes, conversationWrites);
                 }
                 state.deleted = true;
                 // also when the tombstone was there already: a crash may have come between it and this
                 deletions.merge(e.conversationId(), state.messageCount, Math::max);
+                summaryDeletions.addAll(state.summaryIds);
+            } else if (event.data() instanceof AgentReplyRequested e) {
+                State state = states.get(e.conversationId());
+                if (state == null || !state.isNew(seq)) {
+                    continue;
+                }
+                // the aggregate asks right after posting the message, so it is the last one so far
+                int index = state.messageCount - 1;
+                state.pendingReplies.put(e.inReplyTo(), index);
+                if (!state.deleted) {
+                    messageUpdates.add(replyStatus(e.conversationId(), index, "pending", null));
+                }
+                state.change(seq, Map.of("pending_replies." + e.inReplyTo(), index), conversationWrites);
+            } else if (event.data() instanceof AgentReplied e) {
+                State state = states.get(e.conversationId());
+                if (state == null || !state.deleted) {
+                    messageWrites.add(new Document("_id", messageKey(e.conversationId(), e.index()))
+                            .append("id", e.messageId())
+                            .append("conversation_id", e.conversationId())
+                            .append("account_id", e.accountId())
+                            .append("index", e.index())
+                            .append("role", "agent")
+                            .append("content", e.content())
+                            .append("created_at", at)
+                            .append("in_reply_to", e.inReplyTo())
+                            .append("model", e.model())
+                            .append("reasoning", e.reasoning()));
+                }
+                if (state == null) {
+                    continue;
+                }
+                state.messageCount = Math.max(state.messageCount, e.index() + 1);
+                if (state.isNew(seq)) {
+                    replied(state, e.inReplyTo(), "completed", null, messageUpdates);
+                    Map<String, Object> changes = new LinkedHashMap<>();
+                    changes.put("message_count", e.index() + 1);
+                    changes.put("last_message_at", at);
+                    changes.put("updated_at", at);
+                    changes.put("pending_replies." + e.inReplyTo(), UNSET);
+                    state.change(seq, changes, conversationWrites);
+                }
+            } else if (event.data() instanceof AgentReplyFailed e) {
+                State state = states.get(e.conversationId());
+                if (state == null || !state.isNew(seq)) {
+                    continue;
+                }
+                replied(state, e.inReplyTo(), "failed", e.reason(), messageUpdates);
+                state.change(seq, Map.of("pending_replies." + e.inReplyTo(), UNSET), conversationWrites);
+            } else if (event.data() instanceof SummaryRequested e) {
+                State state = states.get(e.conversationId());
+                if (state == null || !state.isNew(seq)) {
+                    continue;
+                }
+                state.summaryIds.add(e.summaryId());
+                if (!state.deleted) {
+                    summaryWrites.add(new Document("_id", e.summaryId())
+                            .append("conversation_id", e.conversationId())
+                            .append("account_id", e.accountId())
+                            .append("status", "processing")
+                            .append("language", e.language())
+                            .append("style", e.style())
+                            .append("created_at", at)
+                            .append("completed_at", null));
+                }
+                Map<String, Object> changes = new LinkedHashMap<>();
+                changes.put("status", "processing");
+                changes.put("summary_ids." + e.summaryId(), true);
+                state.change(seq, changes, conversationWrites);
+            } else if (event.data() instanceof SummaryGenerated e) {
+                State state = states.get(e.conversationId());
+                if (state == null || !state.isNew(seq)) {
+                    continue;
+                }
+                if (!state.deleted) {
+                    summaryUpdates.add(new UpdateOneModel<>(new Document("_id", e.summaryId()), Updates.combine(
+                            Updates.set("status", "completed"),
+                            Updates.set("title", e.title()),
+                            Updates.set("content", e.content()),
+                            Updates.set("sentiment", e.sentiment()),
+                            Updates.set("sentiment_score", e.sentimentScore()),
+                            Updates.set("topics", e.topics()),
+                            Updates.set("action_items", e.actionItems()),
+                            Updates.set("model", e.model()),
+                            Updates.set("completed_at", at))));
+                }
+                Map<String, Object> changes = new LinkedHashMap<>();
+                changes.put("status", "completed");
+                changes.put("summary", new Document("title", e.title()).append("content", e.content())
+                        .append("sentiment", e.sentiment()).append("topics", e.topics()).append("action_items", e.actionItems()));
+                state.change(seq, changes, conversationWrites);
+            } else if (event.data() instanceof SummaryFailed e) {
+                State state = states.get(e.conversationId());
+                if (state == null || !state.isNew(seq)) {
+                    continue;
+                }
+                if (!state.deleted) {
+                    summaryUpdates.add(new UpdateOneModel<>(new Document("_id", e.summaryId()), Updates.combine(
+                            Updates.set("status", "failed"),
+                            Updates.set("error", e.reason()),
+                            Updates.set("completed_at", at))));
+                }
+                state.change(seq, Map.of("status", "failed"), conversationWrites);
             }
         }
         for (State state : states.values()) {
@@ -290,8 +418,30 @@ public class ConversationProjector implements Projector {
         }
         // messages before the counts that include them, so a reader that sees a count finds its messages
         BulkWrites.insertNew(messages, messageWrites);
+        BulkWrites.run(messages, messageUpdates);
+        BulkWrites.insertNew(summaries, summaryWrites);
+        BulkWrites.run(summaries, summaryUpdates);
         BulkWrites.run(conversations, conversationWrites);
         deletions.forEach(this::deleteMessages);
+        if (!summaryDeletions.isEmpty()) {
+            summaries.deleteMany(Filters.in("_id", summaryDeletions));
+        }
+    }
+
+    /** The outcome of a reply on the user message, found by the position the conversation kept for it. */
+    private static void replied(State state, String inReplyTo, String status, String error, List<WriteModel<Document>> updates) {
+        Integer index = state.pendingReplies.remove(inReplyTo);
+        if (index != null && !state.deleted) {
+            updates.add(replyStatus(state.id, index, status, error));
+        }
+    }
+
+    private static WriteModel<Document> replyStatus(String conversationId, int index, String status, String error) {
+        Document set = new Document("reply_status", status);
+        if (error != null) {
+            set.append("reply_error", error);
+        }
+        return new UpdateOneModel<>(new Document("_id", messageKey(conversationId, index)), new Document("$set", set));
     }
 
     private static String conversationOf(Object data) {
@@ -299,18 +449,31 @@ public class ConversationProjector implements Projector {
         if (data instanceof ConversationUpdated e) return e.conversationId();
         if (data instanceof MessagePosted e) return e.conversationId();
         if (data instanceof ConversationDeleted e) return e.conversationId();
+        if (data instanceof AgentReplyRequested e) return e.conversationId();
+        if (data instanceof AgentReplied e) return e.conversationId();
+        if (data instanceof AgentReplyFailed e) return e.conversationId();
+        if (data instanceof SummaryRequested e) return e.conversationId();
+        if (data instanceof SummaryGenerated e) return e.conversationId();
+        if (data instanceof SummaryFailed e) return e.conversationId();
         return null;
     }
 
     private Map<String, State> load(Set<String> ids) {
         Map<String, State> states = new LinkedHashMap<>();
         for (Document doc : conversations.find(Filters.in("_id", ids))
-                .projection(Projections.include("version", "deleted", "message_count"))) {
+                .projection(Projections.include("version", "deleted", "message_count", "pending_replies", "summary_ids"))) {
             Object version = doc.get("version");
             Object count = doc.get("message_count");
             String id = doc.getString("_id");
-            states.put(id, new State(id, version instanceof Number n ? n.longValue() : -1,
-                    Boolean.TRUE.equals(doc.get("deleted")), count instanceof Number n ? n.intValue() : 0));
+            State state = new State(id, version instanceof Number n ? n.longValue() : -1,
+                    Boolean.TRUE.equals(doc.get("deleted")), count instanceof Number n ? n.intValue() : 0);
+            if (doc.get("pending_replies") instanceof Document pending) {
+                pending.forEach((messageId, index) -> state.pendingReplies.put(messageId, ((Number) index).intValue()));
+            }
+            if (doc.get("summary_ids") instanceof Document known) {
+                state.summaryIds.addAll(known.keySet());
+            }
+            states.put(id, state);
         }
         return states;
     }
@@ -336,6 +499,7 @@ public class ConversationProjector implements Projector {
     public void reset() {
         conversations.drop();
         messages.drop();
+        summaries.drop();
         createIndexes();
     }
 }

@@ -17,15 +17,28 @@ public class Conversations {
 
     static final String CONVERSATIONS = "conversations";
     static final String MESSAGES = "messages";
+    static final String SUMMARIES = "summaries";
 
     private static final String ZEROS = "0000000000";
 
     private final MongoCollection<Document> conversations;
     private final MongoCollection<Document> messages;
+    private final MongoCollection<Document> summaries;
 
     public Conversations(MongoDatabase db) {
         this.conversations = db.getCollection(CONVERSATIONS);
         this.messages = db.getCollection(MESSAGES);
+        this.summaries = db.getCollection(SUMMARIES);
+    }
+
+    /** A summary of the account's conversation, unless the conversation is deleted (its summaries go with it). */
+    public Optional<Document> summary(String accountId, String conversationId, String summaryId) {
+        Document doc = summaries.find(Filters.eq("_id", summaryId)).first();
+        if (doc == null || !accountId.equals(doc.getString("account_id")) || !conversationId.equals(doc.getString("conversation_id"))
+                || find(accountId, conversationId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(doc);
     }
 
     public record Page(List<Document> items, long total) {

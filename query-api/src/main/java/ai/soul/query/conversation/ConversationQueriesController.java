@@ -119,7 +119,8 @@ class ConversationQueriesController {
     static MessageResource message(Document d) {
         // the document's _id is its position (conversation/index); the message's own id is "id"
         return new MessageResource(d.getString("id"), d.getString("conversation_id"), d.getInteger("index"), d.getString("role"),
-                d.getString("content"), instant(d.getDate("created_at")));
+                d.getString("content"), instant(d.getDate("created_at")), d.getString("in_reply_to"), d.getString("model"),
+                d.getString("reply_status"), d.getString("reply_error"));
     }
 
     private static Instant instant(Date date) {

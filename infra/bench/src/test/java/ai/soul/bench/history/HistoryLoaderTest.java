@@ -3,6 +3,7 @@ package ai.soul.bench.history;
 import ai.soul.platform.Ids;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.MessagePosted;
+import ai.soul.domain.ai.AiPort;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
 import ai.soul.domain.conversation.MessageView;
 import org.axonframework.config.Configuration;
@@ -133,15 +134,18 @@ class HistoryLoaderTest {
             axon = withAggregate(DefaultConfigurer.defaultConfiguration(), Class.forName("ai.soul.domain.conversation.Conversation"))
                     .configureSerializer(c -> JacksonSerializer.defaultSerializer())
                     .configureEmbeddedEventStore(c -> engine)
+                    .registerComponent(AiPort.class, c -> NO_MODELS)
                     .buildConfiguration();
             axon.start();
-            MessageView posted = axon.commandGateway().sendAndWait(new PostMessage(id, account, Ids.next("msg"), "Thanks, got it."));
+            MessageView posted = axon.commandGateway().sendAndWait(new PostMessage(id, account, Ids.next("msg"), "Thanks, got it.",
+                    null, false));
 
             // messages 0..lastSequence-1 were loaded, so the next one is at index lastSequence
             assertThat(posted.index()).isEqualTo(lastSequence);
             assertThat(posted.version()).isEqualTo(lastSequence + 1);
             assertThat(posted.conversationId()).isEqualTo(id);
-            assertThat(engine.lastSequenceNumberFor(id)).contains(lastSequence + 1);
+            // and the request for the agent's reply after it
+            assertThat(engine.lastSequenceNumberFor(id)).contains(lastSequence + 2);
         } finally {
             if (axon != null) {
                 axon.shutdown();
@@ -149,6 +153,24 @@ class HistoryLoaderTest {
             dataSource.destroy();
         }
     }
+
+    /** The message names no model, so the aggregate's model check never asks; no reply is written here. */
+    private static final AiPort NO_MODELS = new AiPort() {
+        @Override
+        public List<Model> models() {
+            return List.of();
+        }
+
+        @Override
+        public Reply reply(ReplyRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Summary summarize(SummaryRequest request) {
+            throw new UnsupportedOperationException();
+        }
+    };
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Configurer withAggregate(Configurer configurer, Class<?> aggregate) {

@@ -1,0 +1,57 @@
+package ai.soul.command.conversation;
+
+import ai.soul.domain.ai.AiPort;
+import ai.soul.domain.conversation.ReplyEffect;
+import ai.soul.domain.conversation.SummaryEffect;
+import ai.soul.platform.Ids;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+
+import java.time.Duration;
+
+/**
+ * The effect handlers (replies and summaries), each a tracking processor over the event store with
+ * its token in the same token store as the Kafka publisher's. A processor that starts without a
+ * token starts at the head of the store: an existing history gets no replies to old messages.
+ */
+@Configuration(proxyBeanMethods = false)
+class EffectsConfiguration {
+
+    /** Calls to the AI port: {@link AiPort.AiUnavailable} is tried again with exponential backoff, anything else is final. */
+    @Bean
+    RetryTemplate aiRetries(@Value("${soul.effects.retry.attempts:3}") int attempts,
+                            @Value("${soul.effects.retry.delay:200ms}") Duration delay,
+                            @Value("${soul.effects.retry.max-delay:2s}") Duration maxDelay) {
+        return new RetryTemplate(RetryPolicy.builder().maxRetries(Math.max(0, attempts - 1)).delay(delay).multiplier(2)
+                .maxDelay(maxDelay).includes(AiPort.AiUnavailable.class).build());
+    }
+
+    @Bean
+    ReplyEffect replyEffect(EventStore eventStore, CommandGateway commands, AiPort ai, RetryTemplate aiRetries) {
+        return new ReplyEffect(eventStore, commands, ai, aiRetries, () -> Ids.next("msg"));
+    }
+
+    @Bean
+    SummaryEffect summaryEffect(EventStore eventStore, CommandGateway commands, AiPort ai, RetryTemplate aiRetries) {
+        return new SummaryEffect(eventStore, commands, ai, aiRetries);
+    }
+
+    @Autowired
+    void processors(EventProcessingConfigurer processing, @Value("${soul.effects.threads:2}") int threads) {
+        for (String group : new String[]{ReplyEffect.GROUP, SummaryEffect.GROUP}) {
+            processing.registerTrackingEventProcessor(group, c -> c.eventStore(),
+                    c -> TrackingEventProcessorConfiguration.forParallelProcessing(threads)
+                            .andInitialSegmentsCount(threads)
+                            .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
+        }
+    }
+}

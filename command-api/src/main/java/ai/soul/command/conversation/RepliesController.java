@@ -1,0 +1,164 @@
+package ai.soul.command.conversation;
+
+import ai.soul.command.Commands;
+import ai.soul.domain.conversation.ConversationCommands.PostMessage;
+import ai.soul.domain.conversation.ConversationCommands.RequestSummary;
+import ai.soul.domain.conversation.MessageView;
+import ai.soul.domain.conversation.SummaryView;
+import ai.soul.platform.Ids;
+import ai.soul.platform.auth.Caller;
+import ai.soul.platform.consistency.ReadYourWrites;
+import ai.soul.platform.conversation.SummaryResource;
+import ai.soul.platform.web.ApiException;
+import ai.soul.schemas.conversation.AgentReplied;
+import ai.soul.schemas.conversation.AgentReplyFailed;
+import ai.soul.schemas.conversation.SummaryFailed;
+import ai.soul.schemas.conversation.SummaryGenerated;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Messages (which the agent answers) and summaries. Both answer at once; with {@code Prefer: wait=N}
+ * (RFC 7240) they wait up to N seconds (capped) for the effect's outcome and include it.
+ */
+@RestController
+class RepliesController {
+
+    private static final Pattern WAIT = Pattern.compile("(?:^|[,;\\s])wait\\s*=\\s*(\\d{1,9})(?=$|[,;\\s])");
+
+    record PostMessageRequest(String content, String llmId, Boolean verbose) {
+    }
+
+    record SummaryRequest(String language, String style) {
+    }
+
+    /** The agent's reply; {@code reasoning} only when verbose was asked for and the model gave one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Reply(String id, String conversationId, int index, String role, String content, Instant createdAt, String model,
+                 String reasoning) {
+    }
+
+    /** The posted message, with the reply (or why there is none) when the client waited for it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PostedMessage(String id, String conversationId, int index, String role, String content, Instant createdAt,
+                         Reply reply, String replyError) {
+    }
+
+    private final Commands commands;
+    private final EventWait waits;
+    private final ReadYourWrites readYourWrites;
+    private final Duration maxWait;
+
+    RepliesController(Commands commands, EventWait waits, ReadYourWrites readYourWrites,
+                      @Value("${soul.effects.max-wait:60s}") Duration maxWait) {
+        this.commands = commands;
+        this.waits = waits;
+        this.readYourWrites = readYourWrites;
+        this.maxWait = maxWait;
+    }
+
+    @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
+    ResponseEntity<PostedMessage> post(Caller caller, @PathVariable String id, @RequestBody PostMessageRequest request,
+                                       @RequestHeader(name = "Prefer", required = false) String prefer) {
+        requireId(id);
+        String messageId = Ids.next("msg");
+        boolean verbose = Boolean.TRUE.equals(request.verbose());
+        MessageView m = commands.send(new PostMessage(id, caller.accountId(), messageId, request.content(), request.llmId(), verbose),
+                id, MessageView::version, caller.accountId());
+        var answer = ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages"));
+        Optional<Duration> wait = waitOf(prefer);
+        PostedMessage posted = new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(),
+                null, null);
+        if (wait.isEmpty()) {
+            return answer.body(posted);
+        }
+        Optional<PostedMessage> outcome = waits.first(id, m.version(), wait.get(), event -> {
+            if (event.getPayload() instanceof AgentReplied r && r.inReplyTo().equals(messageId)) {
+                seen(caller, id, event);
+                return withReply(posted, new Reply(r.messageId(), id, r.index(), "agent", r.content(), event.getTimestamp(),
+                        r.model(), verbose ? r.reasoning() : null), null);
+            }
+            if (event.getPayload() instanceof AgentReplyFailed f && f.inReplyTo().equals(messageId)) {
+                seen(caller, id, event);
+                return withReply(posted, null, f.reason());
+            }
+            return null;
+        });
+        return answer.header("Preference-Applied", "wait=" + wait.get().toSeconds()).body(outcome.orElse(posted));
+    }
+
+    @PostMapping(path = "/v1/conversations/{id}/summaries")
+    ResponseEntity<SummaryResource> summarize(Caller caller, @PathVariable String id,
+                                              @RequestBody(required = false) SummaryRequest request,
+                                              @RequestHeader(name = "Prefer", required = false) String prefer) {
+        requireId(id);
+        SummaryRequest r = request == null ? new SummaryRequest(null, null) : request;
+        SummaryView s = commands.send(new RequestSummary(id, caller.accountId(), Ids.next("summary"), r.language(), r.style()),
+                id, SummaryView::version, caller.accountId());
+        SummaryResource processing = new SummaryResource(s.id(), id, "processing", s.language(), s.style(), null, null, null,
+                null, null, null, null, null, s.createdAt(), null);
+        Optional<Duration> wait = waitOf(prefer);
+        if (wait.isEmpty()) {
+            return ResponseEntity.accepted().body(processing);
+        }
+        Optional<SummaryResource> outcome = waits.first(id, s.version(), wait.get(), event -> {
+            if (event.getPayload() instanceof SummaryGenerated g && g.summaryId().equals(s.id())) {
+                seen(caller, id, event);
+                return new SummaryResource(s.id(), id, "completed", g.language(), g.style(), g.title(), g.content(), g.sentiment(),
+                        g.sentimentScore(), g.topics(), g.actionItems(), g.model(), null, s.createdAt(), event.getTimestamp());
+            }
+            if (event.getPayload() instanceof SummaryFailed f && f.summaryId().equals(s.id())) {
+                seen(caller, id, event);
+                return new SummaryResource(s.id(), id, "failed", s.language(), s.style(), null, null, null, null, null, null,
+                        null, f.reason(), s.createdAt(), event.getTimestamp());
+            }
+            return null;
+        });
+        return ResponseEntity.status(outcome.isPresent() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                .header("Preference-Applied", "wait=" + wait.get().toSeconds())
+                .body(outcome.orElse(processing));
+    }
+
+    /** The client has seen this event: its next read waits until the read models have it too. */
+    private void seen(Caller caller, String id, DomainEventMessage<?> event) {
+        readYourWrites.begin(id, caller.accountId()).acknowledged(event.getSequenceNumber());
+    }
+
+    private static PostedMessage withReply(PostedMessage m, Reply reply, String error) {
+        return new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(), reply, error);
+    }
+
+    /** {@code wait=N} of a Prefer header, capped; none without one (or with a malformed one, which RFC 7240 says to ignore). */
+    private Optional<Duration> waitOf(String prefer) {
+        if (prefer == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = WAIT.matcher(prefer);
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        Duration asked = Duration.ofSeconds(Long.parseLong(matcher.group(1)));
+        return Optional.of(asked.compareTo(maxWait) > 0 ? maxWait : asked);
+    }
+
+    private static void requireId(String id) {
+        if (!Ids.looksLike("conv", id)) {
+            throw ApiException.notFound("Conversation " + id + " not found");
+        }
+    }
+}
