@@ -19,6 +19,14 @@ public interface ConversationSearch extends LogProjection {
      */
     Result search(Request request);
 
+    /**
+     * The ids of the account's best {@code limit} matches of {@code text}, best first, for filtering
+     * a list by them.
+     *
+     * @throws InvalidQueryException when the query text cannot be parsed
+     */
+    List<String> matchingIds(String accountId, String text, int limit);
+
     /** @param from inclusive, or null; @param to inclusive, or null; @param topics any of them, or empty */
     record Request(String accountId, String text, Instant from, Instant to, List<String> topics, String sentiment,
                  Sort sort, int page, int perPage) {

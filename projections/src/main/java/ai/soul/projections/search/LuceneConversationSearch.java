@@ -381,6 +381,29 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
         }
     }
 
+    @Override
+    public List<String> matchingIds(String accountId, String text, int limit) {
+        Query query = new BooleanQuery.Builder()
+                .add(parse(text), Occur.MUST)
+                .add(new TermQuery(new Term(ACCOUNT, accountId)), Occur.FILTER)
+                .build();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                StoredFields stored = searcher.storedFields();
+                List<String> ids = new ArrayList<>();
+                for (ScoreDoc hit : searcher.search(query, limit).scoreDocs) {
+                    ids.add(stored.document(hit.doc, java.util.Set.of(ID)).get(ID));
+                }
+                return ids;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the search index", e);
+        }
+    }
+
     /**
      * The classic query syntax over title and text: words (all must match), "phrases", prefixes
      * (pric*), OR, -excluded, field:word. A leading wildcard is refused: it would scan every term.
