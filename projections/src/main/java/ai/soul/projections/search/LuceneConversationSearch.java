@@ -67,7 +67,7 @@ import java.util.Map;
  * leaves a tombstone with no account, which no query can match, so a redelivery cannot bring it back.
  * <p>
  * The consumed offsets are the commit's user data, written in the same commit as the documents of
- * the batch, so the index and its place in the log never disagree, whatever crashes when.
+ * the batches they cover, so the index and its place in the log never disagree, whatever crashes when.
  */
 public class LuceneConversationSearch implements ConversationSearch, AutoCloseable {
 
@@ -88,6 +88,12 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
     private static final int SNIPPET_LENGTH = 160;
     /** Deeper pages than this are refused: collecting them costs memory for every query. */
     public static final int MAX_DEPTH = 10_000;
+    /**
+     * How often the batches are made durable: a commit syncs files, and during a replay batches come
+     * faster than that pays. Searches see every batch at once (a near-real-time reader); a crash
+     * loses the batches since the last commit together with their offsets, so they are read again.
+     */
+    private static final long COMMIT_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
     /** offsets in the postings: the highlighter then needs no second analysis of the text */
     private static final FieldType TEXT_TYPE = new FieldType(TextField.TYPE_STORED);
@@ -101,6 +107,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private long lastCommit = System.nanoTime() - COMMIT_INTERVAL_NANOS;
 
     public LuceneConversationSearch(Path path) {
         try {
@@ -227,7 +234,10 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                     data.merge(offsetKey(topic, partition), Long.toString(next),
                             (old, now) -> Long.toString(Math.max(Long.parseLong(old), Long.parseLong(now))))));
             writer.setLiveCommitData(data.entrySet());
-            writer.commit();
+            if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                writer.commit();
+                lastCommit = System.nanoTime();
+            }
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the search index", e);
