@@ -47,6 +47,9 @@ final class Bench {
     private static final int READERS = 2;
     private static final int CONCURRENCY = 32;
     private static final double P2_FRACTION = 0.5;
+    /** P4-search: accounts that own a share of the preloaded history each, and the rate of their queries */
+    private static final int SEARCHERS = 4;
+    private static final double SEARCH_PER_S = 20;
 
     private final Plan plan;
     private final Path repo;
@@ -119,8 +122,9 @@ final class Bench {
                 rebuild.path("events_applied").asLong() / Math.max(p3, 1e-9), p3);
 
         section("P5: the same again after preloading " + String.format("%,d", plan.history()) + " events of history");
+        List<Client.Account> searchers = accounts(client, "searcher", SEARCHERS, 0);
         system.stop();
-        LoadedHistory history = HistoryLoader.load(data, plan.history(), log);
+        LoadedHistory history = HistoryLoader.load(data, plan.history(), log, searchers.stream().map(a -> a.id).toList());
         system = SystemProcess.startSystem(jar, data, port, Map.of(), jvm, serverLog);
         Duration restart = system.awaitHealthy(client.base(), Duration.ofMinutes(5));
         long catchUpStart = System.nanoTime();
@@ -128,6 +132,13 @@ final class Bench {
         double catchUpS = (System.nanoTime() - catchUpStart) / 1e9;
         log.printf("restarted in %.1f s; the history reached the read models (published + projected) %.1f s later: %,.0f events/s%n",
                 restart.toMillis() / 1000.0, catchUpS, history.events() / catchUpS);
+
+        section("P4-search: " + (int) SEARCH_PER_S + " searches/s over " + String.format("%,d", history.conversations())
+                + " conversations (" + SEARCHERS + " accounts owning ~" + history.conversations() / 100 + " each), " + plan.step().toSeconds() + " s");
+        awaitSearchIndexed(client, history.events(), Duration.ofMinutes(30));
+        SearchLoad.Result search = SearchLoad.run(client, searchers, SEARCH_PER_S, plan.step());
+        log.printf("%,d searches: p50 %.1f ms p99 %.1f ms, %.0f hits per query on average, %d errors%n", search.queries(),
+                Load.ms(search.latency(), 50), Load.ms(search.latency(), 99), search.meanTotal(), search.errors());
         load.saturate(writers, CONCURRENCY, plan.warmup());
         Load.Saturation p5p1 = load.saturate(writers, CONCURRENCY, plan.p5Step().multipliedBy(3).dividedBy(2));
         log.printf("P5 P1: %,.0f writes/s (%d errors)%n", p5p1.writesPerS(), p5p1.errors());
@@ -150,6 +161,11 @@ final class Bench {
         result.put("p4_list_ms", percentiles(p4.list()));
         result.put("p4_get_ms", percentiles(p4.get()));
         result.put("p4_lag_ms", percentiles(p4.lag()));
+        Map<String, Object> p4Search = new LinkedHashMap<>(percentiles(search.latency()));
+        p4Search.put("conversations", history.conversations());
+        p4Search.put("errors", search.errors());
+        p4Search.put("mean_hits", round(search.meanTotal()));
+        result.put("p4_search_ms", p4Search);
         Map<String, Object> p5 = new LinkedHashMap<>();
         p5.put("history_events", history.events());
         p5.put("history_load_s", round(history.took().toMillis() / 1000.0));
@@ -177,7 +193,7 @@ final class Bench {
         Files.createDirectories(out);
         Client.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("latest.json").toFile(), result);
         Chart.lagAgainstLoad(curve, p1.writesPerS(), out.resolve("lag-vs-load.png"));
-        printTable(result, base, p1, p2, p3, p4, p5p1, p5p2, history);
+        printTable(result, base, p1, p2, p3, p4, search, p5p1, p5p2, history);
         log.printf("%nWritten: %s, %s (took %d s)%n", out.resolve("latest.json"), out.resolve("lag-vs-load.png"), result.get("took_s"));
     }
 
@@ -227,6 +243,18 @@ final class Bench {
         throw new IllegalStateException("rebuild did not finish");
     }
 
+    /** Until the search index has applied {@code events} records since the system started. */
+    private void awaitSearchIndexed(Client client, long events, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Client.Response r = client.sendNow("GET", "/actuator/projections/search", null, null);
+            if (!r.ok()) throw new IllegalStateException("GET /actuator/projections/search: " + r.status() + " " + r.body());
+            if (r.json().path("events_applied").asLong() >= events) return;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        throw new IllegalStateException("the history did not reach the search index in " + timeout);
+    }
+
     private void awaitApplied(Client client, long events, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = System.nanoTime();
@@ -263,7 +291,8 @@ final class Bench {
     }
 
     private void printTable(Map<String, Object> result, BaselineFigures base, Load.Saturation p1, Load.OpenLoop p2, double p3,
-                            Load.OpenLoop p4, Load.Saturation p5p1, Load.OpenLoop p5p2, LoadedHistory history) {
+                            Load.OpenLoop p4, SearchLoad.Result search, Load.Saturation p5p1, Load.OpenLoop p5p2,
+                            LoadedHistory history) {
         section("Results (" + plan.name() + " run, commit " + result.get("git_commit") + ")");
         String row = "%-48s %14s  %s%n";
         log.printf(row, "figure", "value", "against its baseline");
@@ -275,6 +304,8 @@ final class Bench {
         log.printf(row, "P4 list p50/p99 ms", String.format("%.1f / %.1f", Load.ms(p4.list(), 50), Load.ms(p4.list(), 99)), "during P2's load");
         log.printf(row, "P4 get p50/p99 ms", String.format("%.1f / %.1f", Load.ms(p4.get(), 50), Load.ms(p4.get(), 99)), "during P2's load");
         log.printf(row, "P4 lag p50/p90/p99 ms (P2 + reads)", lag(p4.lag()), "the writes' lag while those reads run");
+        log.printf(row, "P4-search p50/p99 ms", String.format("%.1f / %.1f", Load.ms(search.latency(), 50), Load.ms(search.latency(), 99)),
+                String.format("%,d conversations, %.0f searches/s, no writes", history.conversations(), SEARCH_PER_S));
         log.printf(row, "P5 P1 writes/s (" + f(history.events()) + " events of history)", f(p5p1.writesPerS()),
                 pct(p5p1.writesPerS(), p1.writesPerS()) + " of P1");
         log.printf(row, "P5 P2 lag p50/p90/p99 ms", lag(p5p2.lag()), String.format("p99 %.2f× P2's", Load.ms(p5p2.lag(), 99) / Load.ms(p2.lag(), 99)));

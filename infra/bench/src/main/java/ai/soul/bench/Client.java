@@ -49,10 +49,12 @@ final class Client {
     /** One account with its key and the conversations the client created in it. */
     static final class Account {
         final String key;
+        final String id;
         final List<String> conversations = new ArrayList<>();
 
-        Account(String key) {
+        Account(String key, String id) {
             this.key = key;
+            this.id = id;
         }
 
         synchronized void add(String conversationId) {
@@ -101,7 +103,7 @@ final class Client {
         Response r = sendNow("POST", "/v1/auth/register", null,
                 json(Map.of("email", email, "password", "bench-" + Long.toHexString(email.hashCode()) + "-pw", "name", "Bench")));
         if (!r.ok()) throw new IllegalStateException("register " + email + ": " + r.status() + " " + r.body());
-        return new Account(r.json().get("api_key").asText());
+        return new Account(r.json().get("api_key").asText(), r.json().get("user_id").asText());
     }
 
     CompletableFuture<Write> createConversation(Account account) {

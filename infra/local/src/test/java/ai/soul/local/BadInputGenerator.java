@@ -58,6 +58,7 @@ final class BadInputGenerator {
         POST_MESSAGE("POST", "/v1/conversations/{id}/messages", 4),
         LIST_MESSAGES("GET", "/v1/conversations/{id}/messages", 3),
         MODELS("GET", "/v1/models", 2),
+        SEARCH("POST", "/v1/conversations/search", 3),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
 
         final String method;
@@ -84,7 +85,7 @@ final class BadInputGenerator {
 
         /** The handler reads a JSON body. */
         boolean readsBody() {
-            return this == REGISTER || this == CREATE || this == UPDATE || this == POST_MESSAGE;
+            return this == REGISTER || this == CREATE || this == UPDATE || this == POST_MESSAGE || this == SEARCH;
         }
 
         /** Methods that some handler serves on this path (HEAD and OPTIONS come with GET). */
@@ -94,6 +95,8 @@ final class BadInputGenerator {
                 case HEALTH, ACTUATOR_HEALTH, MODELS -> Set.of("GET", "HEAD", "OPTIONS");
                 case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
+                // other methods on this path reach /v1/conversations/{id} (404) or none (405): both refusals
+                case SEARCH -> Set.of("POST");
                 case UNKNOWN_ROUTE -> Set.of();
             };
         }
@@ -105,6 +108,7 @@ final class BadInputGenerator {
                 case CREATE -> List.of("title", "content", "source", "metadata", "system_prompt", "llm_id", "agent_id", "messages");
                 case UPDATE -> List.of("title", "content", "metadata", "system_prompt", "llm_id", "agent_id");
                 case POST_MESSAGE -> List.of("content", "llm_id", "verbose");
+                case SEARCH -> List.of("query", "filters", "sort", "page", "per_page");
                 default -> List.of();
             };
         }
@@ -258,6 +262,7 @@ final class BadInputGenerator {
             case CREATE -> validCreation();
             case UPDATE -> validUpdate();
             case POST_MESSAGE -> validMessage();
+            case SEARCH -> validSearch();
             default -> null;
         };
         if (endpoint == Endpoint.LIST) {
@@ -281,6 +286,22 @@ final class BadInputGenerator {
         m.put("password", nonBlank(8, 18, Atoms.TEXT));
         if (r.nextInt(3) == 0) m.put("name", text(0, 60, Atoms.TEXT));
         if (r.nextInt(3) == 0) m.put("company_name", text(0, 60, Atoms.TEXT));
+        return m;
+    }
+
+    private Map<String, Object> validSearch() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("query", pick("pricing", "\"pricing plan\"", "pric*", "refund invoice", "onboarding OR hiring"));
+        if (r.nextBoolean()) m.put("sort", pick("relevance", "created_at"));
+        if (r.nextInt(3) == 0) m.put("page", 1 + r.nextInt(5));
+        if (r.nextInt(3) == 0) m.put("per_page", 1 + r.nextInt(100));
+        if (r.nextInt(3) == 0) {
+            Map<String, Object> filters = new LinkedHashMap<>();
+            filters.put("date_from", "2024-01-01");
+            filters.put("topics", List.of("pricing"));
+            filters.put("sentiment", pick("positive", "neutral", "negative"));
+            m.put("filters", filters);
+        }
         return m;
     }
 
@@ -507,6 +528,26 @@ final class BadInputGenerator {
                         variant = "verbose: " + jsonType(value) + " instead of a boolean";
                         m.put("verbose", value);
                         lockedFields.add("verbose");
+                    }
+                }
+            }
+            case SEARCH -> {
+                switch (r.nextInt(7)) {
+                    case 0, 1 -> requiredText(m, "query");
+                    case 2 -> overLimit(m, "query", 500);
+                    case 3 -> { variant = "query: unclosed phrase"; m.put("query", "\"pricing plan"); lockedFields.add("query"); }
+                    case 4 -> { variant = "sort: not relevance or created_at"; m.put("sort", pick("x", "-relevance", "score", "")); lockedFields.add("sort"); }
+                    case 5 -> {
+                        Object value = pick(1000, 0, -1, "many", new Raw("[]"));
+                        variant = "per_page: " + value + " (" + jsonType(value) + ")";
+                        m.put("per_page", value);
+                        lockedFields.add("per_page");
+                    }
+                    default -> {
+                        Object value = pick("yesterday", "2024-13-01", 20240101, new Raw("{}"));
+                        variant = "filters.date_from: " + jsonType(value) + " that is no date";
+                        m.put("filters", new LinkedHashMap<>(Map.of("date_from", value)));
+                        lockedFields.add("filters");
                     }
                 }
             }

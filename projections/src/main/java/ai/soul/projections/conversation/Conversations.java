@@ -9,6 +9,7 @@ import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,7 +70,13 @@ public class Conversations {
      * (account_id, created_at/updated_at) indexes on MongoDB; the embedded server scans.
      */
     public Page list(String accountId, String status, String source, String sort, int page, int perPage) {
+        return list(accountId, null, status, source, sort, page, perPage);
+    }
+
+    /** The same among the conversations with the given ids only (a search's matches), or all when {@code ids} is null. */
+    public Page list(String accountId, Collection<String> ids, String status, String source, String sort, int page, int perPage) {
         List<Bson> filters = new ArrayList<>(List.of(Filters.eq("account_id", accountId), Filters.eq("deleted", false)));
+        if (ids != null) filters.add(Filters.in("_id", ids));
         if (status != null) filters.add(Filters.eq("status", status));
         if (source != null) filters.add(Filters.eq("source", source));
         Bson filter = Filters.and(filters);

@@ -6,6 +6,7 @@ import ai.soul.platform.conversation.ConversationResource;
 import ai.soul.platform.conversation.MessageResource;
 import ai.soul.platform.web.ApiException;
 import ai.soul.projections.conversation.Conversations;
+import ai.soul.projections.search.ConversationSearch;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bson.Document;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,10 +39,15 @@ class ConversationQueriesController {
     record Page<T>(List<T> data, Meta meta, Links links) {
     }
 
-    private final Conversations conversations;
+    /** A list filtered by {@code search} is made of this many best matches at most. */
+    private static final int SEARCH_MATCHES = 1_000;
 
-    ConversationQueriesController(Conversations conversations) {
+    private final Conversations conversations;
+    private final ConversationSearch search;
+
+    ConversationQueriesController(Conversations conversations, ConversationSearch search) {
         this.conversations = conversations;
+        this.search = search;
     }
 
     @GetMapping("/v1/conversations")
@@ -50,12 +56,13 @@ class ConversationQueriesController {
                                     @RequestParam(name = "per_page", defaultValue = "20") int perPage,
                                     @RequestParam(required = false) String status,
                                     @RequestParam(required = false) String source,
-                                    @RequestParam(defaultValue = "-created_at") String sort) {
+                                    @RequestParam(defaultValue = "-created_at") String sort,
+                                    @RequestParam(name = "search", required = false) String text) {
         checkPaging(page, perPage);
         checkOneOf("status", status, STATUSES);
         checkOneOf("source", source, SOURCES);
         checkOneOf("sort", sort, SORTS);
-        var result = conversations.list(caller.accountId(), status, source, sort, page, perPage);
+        var result = conversations.list(caller.accountId(), matches(caller, text), status, source, sort, page, perPage);
         return page(result, request, page, perPage, ConversationQueriesController::conversation);
     }
 
@@ -71,6 +78,21 @@ class ConversationQueriesController {
         checkPaging(page, perPage);
         Document conversation = find(caller, id);
         return page(conversations.messages(conversation, page, perPage), request, page, perPage, ConversationQueriesController::message);
+    }
+
+    /** The ids of the search index's best matches, or null (no filter) without {@code search}. */
+    private List<String> matches(Caller caller, String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank() || text.length() > 500) {
+            throw invalid("search", "must be 1 to 500 characters");
+        }
+        try {
+            return search.matchingIds(caller.accountId(), text, SEARCH_MATCHES);
+        } catch (ConversationSearch.InvalidQueryException e) {
+            throw invalid("search", e.getMessage());
+        }
     }
 
     private Document find(Caller caller, String id) {

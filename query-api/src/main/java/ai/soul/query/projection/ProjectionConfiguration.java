@@ -1,23 +1,37 @@
 package ai.soul.query.projection;
 
+import ai.soul.platform.consistency.ReadYourWrites;
+import ai.soul.platform.events.CloudEventCodec;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.account.AccountProjector;
 import ai.soul.projections.conversation.ConversationProjector;
 import ai.soul.projections.conversation.Conversations;
+import ai.soul.projections.search.ConversationSearch;
+import ai.soul.projections.search.LuceneConversationSearch;
 import com.mongodb.client.MongoDatabase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
@@ -43,11 +57,79 @@ class ProjectionConfiguration {
         return new Conversations(readModels);
     }
 
+    // ---- the read models in MongoDB ----
+
+    /** primary: the read models' progress is the one tests and tools look up by type; the search's goes by name */
+    @Bean
+    @Primary
+    ProjectionProgress readModelsProgress() {
+        return new ProjectionProgress();
+    }
+
+    @Bean
+    ProjectionRunner readModelsRunner(ConversationProjector conversationProjector, AccountProjector accountProjector,
+                                      ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
+                                      ProjectionProgress readModelsProgress, @Value(ProjectionRunner.GROUP) String group,
+                                      @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
+        return new ProjectionRunner(ProjectionRunner.READ_MODELS, group,
+                readModels(conversationProjector, accountProjector, offsets, group), codec,
+                events -> events.forEach(event -> readYourWrites.applied(event.subject(), event.sequence())),
+                readModelsProgress, offsetsLoadTimeout);
+    }
+
+    @Bean
+    ProjectionRebuilder readModelsRebuilder(ConversationProjector conversationProjector, AccountProjector accountProjector,
+                                            ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
+                                            KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
+                                            @Value("${soul.kafka.topic}") String topic, @Value(ProjectionRunner.GROUP) String group) {
+        return new ProjectionRebuilder(ProjectionRunner.READ_MODELS,
+                readModels(conversationProjector, accountProjector, offsets, group), readModelsProgress, registry, kafkaAdmin, topic);
+    }
+
+    private static ReadModels readModels(ConversationProjector conversationProjector, AccountProjector accountProjector,
+                                         ProjectionOffsets offsets, String group) {
+        return new ReadModels(List.of(conversationProjector, accountProjector), offsets, group);
+    }
+
+    // ---- the search index, a local Lucene index under the data directory ----
+
+    static final String SEARCH = "search";
+
+    @Bean(destroyMethod = "close")
+    LuceneConversationSearch conversationSearch(@Value("${soul.search.directory}") Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the search index directory " + directory, e);
+        }
+        return new LuceneConversationSearch(directory);
+    }
+
+    @Bean
+    ProjectionProgress searchProgress() {
+        return new ProjectionProgress();
+    }
+
+    @Bean
+    ProjectionRunner searchRunner(ConversationSearch search, CloudEventCodec codec,
+                                  @Qualifier("searchProgress") ProjectionProgress searchProgress,
+                                  @Value("${soul.search.group:search}") String group,
+                                  @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
+        return new ProjectionRunner(SEARCH, group, search, codec, events -> { }, searchProgress, offsetsLoadTimeout);
+    }
+
+    @Bean
+    ProjectionRebuilder searchRebuilder(ConversationSearch search, @Qualifier("searchProgress") ProjectionProgress searchProgress,
+                                        KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
+                                        @Value("${soul.kafka.topic}") String topic) {
+        return new ProjectionRebuilder(SEARCH, search, searchProgress, registry, kafkaAdmin, topic);
+    }
+
     /**
      * Short fetch waits keep the write-to-read lag low; a failing batch is retried with backoff for
      * as long as it takes, never skipped, because a read model must not miss an event. Where a
      * partition is read from is decided by {@link ProjectionRunner} from the offsets stored with the
-     * read models; the offsets committed to Kafka only show the lag.
+     * projection; the offsets committed to Kafka only show the lag. Both runners use it, each with its own group.
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> projectionContainerFactory(

@@ -1,7 +1,6 @@
 package ai.soul.query.projection;
 
 import org.apache.kafka.common.TopicPartition;
-import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,11 +9,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the projection has done: the records the runner has applied since this process started, and
+ * What a projection has done: the records the runner has applied since this process started, and
  * the last rebuild, which is finished once every partition's stored offset has reached the end
  * offset the partition had when the rebuild started.
  */
-@Component
 class ProjectionProgress {
 
     private final AtomicLong applied = new AtomicLong();

@@ -1,7 +1,6 @@
 package ai.soul.query.projection;
 
-import ai.soul.projections.ProjectionOffsets;
-import ai.soul.projections.Projector;
+import ai.soul.projections.LogProjection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -9,12 +8,10 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,40 +25,42 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Builds the read models again from the whole log: stops the listener, notes where the log ends,
- * forgets the stored offsets, resets every projector and starts the listener again, which then
- * reads every partition from its beginning. {@link ProjectionProgress} follows it to the end.
- * <p>
- * The offsets go before the read models: a crash in between leaves read models and no offsets,
- * which the next start replays from the beginning (harmless), never reset read models with offsets
- * that claim they are complete. This instance's listener is the only one stopped: with several
- * query-api instances sharing the read models, stop the others first.
+ * Builds a projection again from the whole log: stops its listener, notes where the log ends,
+ * resets the projection (what it built and its stored offsets) and starts the listener again, which
+ * then reads every partition from its beginning. {@link ProjectionProgress} follows it to the end.
+ * This instance's listener is the only one stopped: with several query-api instances sharing the
+ * read models, stop the others first.
  */
-@Component
 class ProjectionRebuilder {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionRebuilder.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KafkaListenerEndpointRegistry registry;
-    private final List<Projector> projectors;
-    private final ProjectionOffsets offsets;
+    private final String listenerId;
+    private final LogProjection projection;
     private final ProjectionProgress progress;
+    private final KafkaListenerEndpointRegistry registry;
     private final KafkaAdmin kafkaAdmin;
     private final String topic;
-    private final String group;
 
-    ProjectionRebuilder(KafkaListenerEndpointRegistry registry, List<Projector> projectors, ProjectionOffsets offsets,
-                        ProjectionProgress progress, KafkaAdmin kafkaAdmin, @Value("${soul.kafka.topic}") String topic,
-                        @Value(ProjectionRunner.GROUP) String group) {
-        this.registry = registry;
-        this.projectors = projectors;
-        this.offsets = offsets;
+    ProjectionRebuilder(String listenerId, LogProjection projection, ProjectionProgress progress,
+                        KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin, String topic) {
+        this.listenerId = listenerId;
+        this.projection = projection;
         this.progress = progress;
+        this.registry = registry;
         this.kafkaAdmin = kafkaAdmin;
         this.topic = topic;
-        this.group = group;
+    }
+
+    /** The listener id of the projection, which is also its name on {@code /actuator/projections/{name}}. */
+    String name() {
+        return listenerId;
+    }
+
+    ProjectionProgress progress() {
+        return progress;
     }
 
     /** Starts a rebuild and returns once the listener runs again; a rebuild under way is left to go on. */
@@ -69,39 +68,31 @@ class ProjectionRebuilder {
         if (progress.rebuilding()) {
             return;
         }
-        MessageListenerContainer container = registry.getListenerContainer(ProjectionRunner.LISTENER_ID);
+        MessageListenerContainer container = registry.getListenerContainer(listenerId);
         if (container == null) {
-            throw new IllegalStateException("No listener " + ProjectionRunner.LISTENER_ID);
+            throw new IllegalStateException("No listener " + listenerId);
         }
         Instant startedAt = Instant.now();
         container.stop();
         try {
             awaitStopped(container);
             Map<TopicPartition, ProjectionProgress.Range> log = logRange();
-            offsets.clear(group);
-            // from here on the read models are rebuilt from the beginning, whatever happens next
+            projection.reset();
+            // from here on the projection is rebuilt from the beginning, whatever happens next
             progress.rebuildStarted(startedAt, log);
-            for (Projector projector : projectors) {
-                try {
-                    projector.reset();
-                } catch (RuntimeException e) {
-                    ProjectionRebuilder.log.warn("Reset of {} failed; the replay from the beginning still rebuilds it",
-                            projector.getClass().getSimpleName(), e);
-                }
-            }
-            ProjectionRebuilder.log.info("Rebuilding the read models from {} records of {}", log.values().stream()
+            ProjectionRebuilder.log.info("Rebuilding {} from {} records of {}", listenerId, log.values().stream()
                     .mapToLong(range -> range.end() - range.beginning()).sum(), topic);
         } finally {
             container.start();
         }
     }
 
-    private static void awaitStopped(MessageListenerContainer container) {
+    private void awaitStopped(MessageListenerContainer container) {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
         while (container.isRunning()
                 || (container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent && concurrent.isChildRunning())) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The listener " + ProjectionRunner.LISTENER_ID + " did not stop within " + STOP_TIMEOUT);
+                throw new IllegalStateException("The listener " + listenerId + " did not stop within " + STOP_TIMEOUT);
             }
             try {
                 Thread.sleep(20);

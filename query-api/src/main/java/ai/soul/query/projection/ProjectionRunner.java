@@ -1,18 +1,14 @@
 package ai.soul.query.projection;
 
-import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.events.CloudEventCodec;
-import ai.soul.projections.ProjectionOffsets;
-import ai.soul.projections.Projector;
+import ai.soul.projections.LogProjection;
 import ai.soul.schemas.PublishedEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,46 +18,59 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
- * Feeds the read models from the topic: a batch of records at a time, every projector in turn, then
- * the offsets reached are stored in MongoDB next to the read models ({@link ProjectionOffsets}),
- * and only then are they committed to Kafka (at least once; the projectors make a repeat harmless).
+ * Feeds a projection from the topic, with its own consumer group: a batch of records at a time, then
+ * the offsets reached are stored by the projection next to what it built ({@link LogProjection}:
+ * the read models keep them in MongoDB, the search index in its commit), and only then are they
+ * committed to Kafka (at least once; the projections make a repeat harmless).
  * <p>
  * The stored offsets, not Kafka's, are where reading resumes: on every partition assignment each
  * partition is sought to its stored offset, or to its beginning when none is stored. Kafka's
- * committed offsets can be ahead of the read models (the embedded MongoDB server persists about
+ * committed offsets can be ahead of the projection (the embedded MongoDB server persists about
  * once a second, so a crash can lose the last writes); they are kept for monitoring the lag.
+ * One runner per projection (see {@link ProjectionConfiguration}); the listener's id and group
+ * come from the runner.
  */
-@Component
 class ProjectionRunner implements ConsumerSeekAware {
 
-    static final String LISTENER_ID = "read-models";
+    static final String READ_MODELS = "read-models";
     static final String GROUP = "${soul.projections.group:read-models}";
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionRunner.class);
 
-    private final List<Projector> projectors;
-    private final CloudEventCodec codec;
-    private final ReadYourWrites readYourWrites;
-    private final ProjectionOffsets offsets;
-    private final ProjectionProgress progress;
+    private final String listenerId;
     private final String group;
+    private final LogProjection projection;
+    private final CloudEventCodec codec;
+    private final Consumer<List<PublishedEvent<?>>> afterApply;
+    private final ProjectionProgress progress;
     private final Duration offsetsLoadTimeout;
 
-    ProjectionRunner(List<Projector> projectors, CloudEventCodec codec, ReadYourWrites readYourWrites,
-                     ProjectionOffsets offsets, ProjectionProgress progress, @Value(GROUP) String group,
-                     @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
-        this.projectors = projectors;
-        this.codec = codec;
-        this.readYourWrites = readYourWrites;
-        this.offsets = offsets;
-        this.progress = progress;
+    /** @param afterApply told of each batch once it is applied and its offsets stored */
+    ProjectionRunner(String listenerId, String group, LogProjection projection, CloudEventCodec codec,
+                     Consumer<List<PublishedEvent<?>>> afterApply, ProjectionProgress progress, Duration offsetsLoadTimeout) {
+        this.listenerId = listenerId;
         this.group = group;
+        this.projection = projection;
+        this.codec = codec;
+        this.afterApply = afterApply;
+        this.progress = progress;
         this.offsetsLoadTimeout = offsetsLoadTimeout;
     }
 
-    @KafkaListener(id = LISTENER_ID, groupId = GROUP, topics = "${soul.kafka.topic}",
+    /** for the listener's SpEL */
+    public String getListenerId() {
+        return listenerId;
+    }
+
+    /** for the listener's SpEL */
+    public String getGroup() {
+        return group;
+    }
+
+    @KafkaListener(id = "#{__listener.listenerId}", groupId = "#{__listener.group}", topics = "${soul.kafka.topic}",
             batch = "true", containerFactory = "projectionContainerFactory")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         List<PublishedEvent<?>> events = new ArrayList<>(records.size());
@@ -73,18 +82,12 @@ class ProjectionRunner implements ConsumerSeekAware {
                 events.add(event);
             }
         }
-        for (Projector projector : projectors) {
-            projector.apply(events);
-        }
-        for (PublishedEvent<?> event : events) {
-            readYourWrites.applied(event.subject(), event.sequence());
-        }
-        // after the writes of the records they cover
-        byTopic(next).forEach((topic, partitions) -> offsets.store(group, topic, partitions));
+        projection.apply(events, byTopic(next));
+        afterApply.accept(events);
         progress.batchApplied(records.size(), next);
     }
 
-    /** Every partition this consumer gets starts where the read models are: its stored offset, or its beginning. */
+    /** Every partition this consumer gets starts where the projection is: its stored offset, or its beginning. */
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
         List<TopicPartition> fromStart = new ArrayList<>();
@@ -104,11 +107,11 @@ class ProjectionRunner implements ConsumerSeekAware {
         if (!fromStart.isEmpty()) {
             callback.seekToBeginning(fromStart);
         }
-        log.info("Read models resume at the stored offsets {}; from the beginning: {}", resumed, fromStart);
+        log.info("Projection {} resumes at the stored offsets {}; from the beginning: {}", listenerId, resumed, fromStart);
     }
 
     /**
-     * The stored offsets; while MongoDB does not answer, tries again for a while, then reads the
+     * The stored offsets; while their store does not answer, tries again for a while, then reads the
      * partitions from their beginning, which is always correct (the projectors are idempotent), as
      * Kafka's committed offsets would not be.
      */
@@ -117,7 +120,7 @@ class ProjectionRunner implements ConsumerSeekAware {
         long pause = 100;
         while (true) {
             try {
-                return offsets.load(group, topic, partitions);
+                return projection.offsets(topic, partitions);
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     log.warn("Stored offsets of {} unreadable for {}; reading its partitions {} from the beginning",

@@ -130,7 +130,9 @@ class ReadModelsFromTheLogTest {
                     "--soul.mongodb.database=" + database,
                     "--soul.kafka.topic=" + topic,
                     "--soul.projections.group=" + group,
-                    "--soul.projections.instance-id=" + group + "-instance"));
+                    "--soul.projections.instance-id=" + group + "-instance",
+                    "--soul.search.group=search-" + group,
+                    "--soul.search.directory=" + data.resolve("search-" + group)));
             args.addAll(List.of(more));
             app = new SpringApplicationBuilder(QueryApiApplication.class).run(args.toArray(String[]::new));
         }

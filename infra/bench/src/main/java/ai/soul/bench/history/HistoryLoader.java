@@ -52,6 +52,18 @@ public final class HistoryLoader {
      * creating the store and its tables if they do not exist yet. The system must be stopped (H2 locks the file).
      */
     public static LoadedHistory load(Path dataDir, long events, PrintStream log) {
+        return load(dataDir, events, log, List.of());
+    }
+
+    /**
+     * The same, with {@code owners} (ids of accounts registered through the API, so a client holds
+     * their keys) among the synthetic accounts: each owns its share of the conversations, which makes
+     * them searchable as their owners.
+     */
+    public static LoadedHistory load(Path dataDir, long events, PrintStream log, List<String> owners) {
+        if (owners.size() > ACCOUNTS) {
+            throw new IllegalArgumentException("at most " + ACCOUNTS + " owners: " + owners.size());
+        }
         if (events < 0) {
             throw new IllegalArgumentException("events must be >= 0: " + events);
         }
@@ -73,7 +85,7 @@ public final class HistoryLoader {
             }
             JdbcEventStorageEngine engine = SystemEventStore.engine(dataSource);
             log.printf(Locale.ROOT, "history: loading %,d events into %s.mv.db%n", events, database);
-            int conversations = append(engine, events, log, started);
+            int conversations = append(engine, events, log, started, owners);
             compact(dataSource, database, log);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             log.printf(Locale.ROOT, "history: %,d events in %,d conversations loaded in %.1f s (%,.0f events/s)%n",
@@ -84,7 +96,7 @@ public final class HistoryLoader {
         }
     }
 
-    private static int append(JdbcEventStorageEngine engine, long events, PrintStream log, long started) {
+    private static int append(JdbcEventStorageEngine engine, long events, PrintStream log, long started, List<String> owners) {
         Synthetic synthetic = Synthetic.unseeded();
         var random = synthetic.random();
         long end = Instant.now().minusSeconds(60).toEpochMilli();
@@ -94,6 +106,9 @@ public final class HistoryLoader {
         String[] accounts = new String[ACCOUNTS];
         for (int i = 0; i < ACCOUNTS; i++) {
             accounts[i] = synthetic.id("usr", start - Duration.ofDays(1 + random.nextInt(30)).toMillis() - random.nextInt(86_400_000));
+        }
+        for (int i = 0; i < owners.size(); i++) {
+            accounts[i] = owners.get(i);
         }
 
         Open[] open = new Open[OPEN_CONVERSATIONS];

@@ -1,0 +1,182 @@
+package ai.soul.local;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static ai.soul.local.ConversationApiContract.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code POST /v1/conversations/search} and the list's {@code search} over HTTP, against the whole system in one JVM. */
+class SearchE2ETest {
+
+    @TempDir
+    static Path data;
+    static LocalSystem system;
+    static Api api;
+    static String key;
+    static String otherKey;
+    static String pricingTitle;
+    static String pricingOnce;
+    static String unrelated;
+
+    @BeforeAll
+    static void start() {
+        system = LocalSystem.start(data, 0, Map.of(), "--management.endpoints.web.exposure.include=health,projections");
+        api = new Api("http://localhost:" + system.port());
+        key = api.register("search-" + System.nanoTime() + "@example.com");
+        otherKey = api.register("search-other-" + System.nanoTime() + "@example.com");
+        pricingTitle = create(key, "Pricing of the professional plan",
+                "The customer asked about pricing for twelve seats. We walked through the pricing tiers, "
+                        + "and the annual pricing discount. Pricing questions took most of the call.");
+        pricingOnce = create(key, "Onboarding call with Northwind",
+                "We planned the onboarding in three steps. At the end they asked how support is priced.");
+        unrelated = create(key, "Weekly engineering sync", "Roadmap review, hiring plans and the release schedule.");
+        Api.Response message = api.post("/v1/conversations/" + unrelated + "/messages", key,
+                "{\"content\": \"Please send the <script>alert(1)</script> deployment checklist\"}");
+        assertThat(message.status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    private static String create(String apiKey, String title, String content) {
+        Api.Response created = api.post("/v1/conversations", apiKey,
+                Api.JSON.writeValueAsString(Map.of("title", title, "content", content, "source", "email")));
+        assertThat(created.status()).isEqualTo(201);
+        return created.body().get("id").asString();
+    }
+
+    private static Api.Response search(String apiKey, String body) {
+        return api.post("/v1/conversations/search", apiKey, body);
+    }
+
+    private static List<String> ids(JsonNode body) {
+        List<String> ids = new ArrayList<>();
+        body.get("data").forEach(hit -> ids.add(hit.get("id").asString()));
+        return ids;
+    }
+
+    /** The ids the search answers, once it answers {@code expected} (the index follows the log). */
+    private static JsonNode awaitSearch(String apiKey, String body, List<String> expected) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Api.Response r = search(apiKey, body);
+            assertThat(r.status()).isEqualTo(200);
+            return r.body();
+        }, found -> ids(found).equals(expected));
+    }
+
+    @Test
+    void rankedHitsWithMarkedSnippetsAndMeta() {
+        JsonNode found = awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        JsonNode first = found.get("data").get(0);
+        JsonNode second = found.get("data").get(1);
+        assertThat(first.propertyNames()).containsExactly("id", "title", "snippet", "score", "created_at");
+        assertThat(first.get("title").asString()).isEqualTo("Pricing of the professional plan");
+        assertThat(first.get("snippet").asString()).contains("<mark>pricing</mark>");
+        assertThat(second.get("snippet").asString()).contains("<mark>priced</mark>");
+        assertThat(first.get("score").asDouble()).isGreaterThan(second.get("score").asDouble()).isPositive();
+        assertThat(Instant.parse(first.get("created_at").asString())).isBefore(Instant.now());
+        JsonNode meta = found.get("meta");
+        assertThat(meta.get("total").asLong()).isEqualTo(2);
+        assertThat(meta.get("page").asInt()).isEqualTo(1);
+        assertThat(meta.get("per_page").asInt()).isEqualTo(20);
+        assertThat(meta.get("took_ms").asLong()).isNotNegative();
+
+        // phrase, prefix, sort by date, paging
+        awaitSearch(key, "{\"query\": \"\\\"pricing tiers\\\"\"}", List.of(pricingTitle));
+        awaitSearch(key, "{\"query\": \"onboard*\"}", List.of(pricingOnce));
+        awaitSearch(key, "{\"query\": \"pricing\", \"sort\": \"created_at\"}", List.of(pricingOnce, pricingTitle));
+        JsonNode page2 = awaitSearch(key, "{\"query\": \"pricing\", \"page\": 2, \"per_page\": 1}", List.of(pricingOnce));
+        assertThat(page2.get("meta").get("total").asLong()).isEqualTo(2);
+        // a date range that ends before they were created
+        awaitSearch(key, "{\"query\": \"pricing\", \"filters\": {\"date_to\": \"2020-01-01\"}}", List.of());
+        awaitSearch(key, "{\"query\": \"pricing\", \"filters\": {\"date_from\": \"2020-01-01\"}}", List.of(pricingTitle, pricingOnce));
+    }
+
+    @Test
+    void messagesAreSearchedAndTheirHtmlIsEscaped() {
+        JsonNode found = awaitSearch(key, "{\"query\": \"checklist\"}", List.of(unrelated));
+        String snippet = found.get("data").get(0).get("snippet").asString();
+        assertThat(snippet).contains("<mark>checklist</mark>").contains("&lt;script&gt;").doesNotContain("<script>");
+    }
+
+    @Test
+    void anotherAccountSeesNoneOfThem() {
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        String own = create(otherKey, "Pricing elsewhere", "Their own pricing talk.");
+        awaitSearch(otherKey, "{\"query\": \"pricing\"}", List.of(own));
+        Api.Response other = search(otherKey, "{\"query\": \"pricing OR onboarding OR roadmap\"}");
+        assertThat(ids(other.body())).containsExactly(own);
+        Api.Response list = api.get("/v1/conversations?search=" + URLEncoder.encode("onboarding", StandardCharsets.UTF_8), otherKey);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body().get("data").isEmpty()).isTrue();
+    }
+
+    @Test
+    void theListFiltersByTheSearch() {
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        Api.Response list = api.get("/v1/conversations?sort=created_at&search=" + URLEncoder.encode("pric*", StandardCharsets.UTF_8), key);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(ids(list.body())).containsExactly(pricingTitle, pricingOnce);
+        assertThat(list.body().get("meta").get("total").asLong()).isEqualTo(2);
+        assertThat(list.body().get("data").get(0).get("content").asString()).startsWith("The customer asked about pricing");
+        assertError(api.get("/v1/conversations?search=%22unclosed", key), 400, "bad_request");
+    }
+
+    @Test
+    void badBodiesGetTheEnvelope() {
+        assertFields(search(key, "{}"), "query");
+        assertFields(search(key, "{\"query\": \"   \"}"), "query");
+        assertFields(search(key, "{\"query\": \"" + "a".repeat(501) + "\"}"), "query");
+        assertFields(search(key, "{\"query\": 42}"), "query");
+        assertFields(search(key, "{\"query\": \"pricing\", \"page\": \"two\"}"), "page");
+        assertFields(search(key, "{\"query\": \"pricing\", \"per_page\": 1000}"), "per_page");
+        assertFields(search(key, "{\"query\": \"pricing\", \"sort\": \"x\"}"), "sort");
+        assertFields(search(key, "{\"query\": \"pricing\", \"filters\": {\"date_from\": \"yesterday\", \"sentiment\": \"angry\"}}"),
+                "filters.date_from", "filters.sentiment");
+        assertFields(search(key, "{\"query\": \"pricing\", \"filters\": {\"topics\": \"pricing\"}}"), "filters.topics");
+        assertFields(search(key, "{\"query\": \"\\\"unclosed phrase\"}"), "query");
+        assertFields(search(key, "{\"query\": \"*ricing\"}"), "query");
+        assertError(search(key, "{\"query\": "), 400, "bad_request");
+        assertError(search(key, "[]"), 400, "bad_request");
+        assertError(search(null, "{\"query\": \"pricing\"}"), 401, "unauthorized");
+        assertError(api.send("POST", "/v1/conversations/search", key, "text/plain", "pricing"), 415, "unsupported_media_type");
+    }
+
+    private static void assertFields(Api.Response response, String... fields) {
+        assertError(response, 422, "validation_error");
+        JsonNode reported = response.body().get("error").get("details").get("fields");
+        assertThat(reported.propertyNames()).as(response.raw().body()).containsExactlyInAnyOrder(fields);
+    }
+
+    @Test
+    void theIndexLivesUnderTheDataDirectoryAndIsRebuiltFromTheLog() throws Exception {
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        try (var files = Files.list(data.resolve("search"))) {
+            assertThat(files.map(path -> path.getFileName().toString())).anyMatch(name -> name.startsWith("segments_"));
+        }
+        Api.Response started = api.post("/actuator/projections/search", null, "{}");
+        assertThat(started.status()).isEqualTo(200);
+        assertThat(started.body().get("rebuild").get("target_events").asLong()).isPositive();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                !api.get("/actuator/projections/search", null).body().get("rebuild").get("finished_at").isNull());
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        assertThat(api.get("/actuator/projections/nothing", null).status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,194 @@
+package ai.soul.projections.search;
+
+import ai.soul.projections.History;
+import ai.soul.projections.search.ConversationSearch.Hit;
+import ai.soul.projections.search.ConversationSearch.Request;
+import ai.soul.projections.search.ConversationSearch.Sort;
+import ai.soul.schemas.PublishedEvent;
+import ai.soul.schemas.conversation.AgentReplied;
+import ai.soul.schemas.conversation.ConversationCreated;
+import ai.soul.schemas.conversation.ConversationDeleted;
+import ai.soul.schemas.conversation.ConversationUpdated;
+import ai.soul.schemas.conversation.MessagePosted;
+import ai.soul.schemas.conversation.SummaryGenerated;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The search index fed with events and queried as the endpoint queries it. */
+class LuceneConversationSearchTest {
+
+    private static final String TOPIC = "soul.events";
+    private static final String ACME = "acc_acme";
+    private static final String OTHER = "acc_other";
+
+    @TempDir
+    Path dir;
+    LuceneConversationSearch search;
+    final History history = new History(Instant.parse("2025-03-01T09:00:00Z"));
+    long offset;
+
+    @BeforeEach
+    void open() {
+        search = new LuceneConversationSearch(dir);
+    }
+
+    @AfterEach
+    void close() {
+        search.close();
+    }
+
+    private void create(String id, String account, String title, String content) {
+        history.add(id, new ConversationCreated(id, account, title, content, "api", Map.of(), null, null, null));
+    }
+
+    private void message(String id, String account, int index, String content) {
+        history.add(id, new MessagePosted(id, account, "msg_" + id + index, index, "user", content));
+    }
+
+    /** Applies the events not applied yet as one batch, at the next offsets of partition 0. */
+    private void applyNew() {
+        List<PublishedEvent<?>> all = history.events();
+        List<PublishedEvent<?>> batch = all.subList((int) offset, all.size());
+        offset = all.size();
+        search.apply(batch, Map.of(TOPIC, Map.of(0, offset)));
+    }
+
+    private List<Hit> find(String account, String text) {
+        return search.search(new Request(account, text, null, null, List.of(), null, Sort.RELEVANCE, 1, 20)).hits();
+    }
+
+    private List<String> ids(String account, String text) {
+        return find(account, text).stream().map(Hit::id).toList();
+    }
+
+    private void pricingHistory() {
+        create("conv_a", ACME, "Pricing for the professional plan", "We discussed pricing. The pricing of seats and pricing tiers.");
+        create("conv_b", ACME, "Onboarding call", "The customer asked how the seats are priced, then about onboarding.");
+        create("conv_c", ACME, "Weekly sync", "Nothing about money here: roadmap and hiring.");
+        create("conv_x", OTHER, "Pricing questions", "Pricing pricing pricing from another account.");
+        applyNew();
+    }
+
+    @Test
+    void stemmingFindsOtherFormsAndRanksTitleAndFrequentMentionsFirst() {
+        pricingHistory();
+        assertThat(ids(ACME, "pricing")).containsExactly("conv_a", "conv_b");
+        assertThat(ids(ACME, "prices")).containsExactly("conv_a", "conv_b");
+        List<Hit> hits = find(ACME, "pricing");
+        assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
+        assertThat(hits.get(0).title()).isEqualTo("Pricing for the professional plan");
+        assertThat(hits.get(1).snippet()).contains("<mark>priced</mark>");
+        assertThat(hits.get(0).createdAt()).isEqualTo(history.events().get(0).time());
+    }
+
+    @Test
+    void phrasesAndPrefixes() {
+        pricingHistory();
+        assertThat(ids(ACME, "\"pricing tiers\"")).containsExactly("conv_a");
+        assertThat(ids(ACME, "\"tiers pricing\"")).isEmpty();
+        assertThat(ids(ACME, "onboard*")).containsExactly("conv_b");
+        assertThat(ids(ACME, "road*")).containsExactly("conv_c");
+        assertThat(find(ACME, "road*").get(0).snippet()).contains("<mark>roadmap</mark>");
+    }
+
+    @Test
+    void everyQueryStaysInItsAccount() {
+        pricingHistory();
+        assertThat(ids(OTHER, "pricing")).containsExactly("conv_x");
+        assertThat(ids(OTHER, "account_id:acc_acme OR onboarding")).isEmpty();
+        assertThat(ids("acc_nobody", "pricing")).isEmpty();
+    }
+
+    @Test
+    void messagesRepliesAndUpdatesAreSearchableAndSnippetsEscapeHtml() {
+        create("conv_m", ACME, "Support", "Opening words.");
+        message("conv_m", ACME, 0, "My invoice shows <script>alert(1)</script> twice");
+        history.add("conv_m", new AgentReplied("conv_m", ACME, "msg_r", 1, "msg_conv_m0", "I will refund the duplicate invoice",
+                "local-extractive-1", null, 1, 1));
+        applyNew();
+        assertThat(ids(ACME, "refund")).containsExactly("conv_m");
+        String snippet = find(ACME, "twice").get(0).snippet();
+        assertThat(snippet).contains("<mark>twice</mark>").contains("&lt;script&gt;").doesNotContain("<script>");
+
+        history.add("conv_m", new ConversationUpdated("conv_m", ACME, "Billing dispute", "Different opening.", null, null, null, null));
+        applyNew();
+        assertThat(find(ACME, "dispute").get(0).title()).isEqualTo("Billing dispute");
+        assertThat(ids(ACME, "opening")).containsExactly("conv_m");
+        assertThat(ids(ACME, "refund")).containsExactly("conv_m");
+    }
+
+    @Test
+    void filtersOnDateTopicsAndSentimentAndSortByDate() {
+        pricingHistory();
+        history.add("conv_b", new SummaryGenerated("conv_b", ACME, "sum_1", "Seats", "About seats.", "positive", 0.6,
+                List.of("Pricing", "onboarding"), List.of(), "local-extractive-1", "en", "concise", 1, 1));
+        applyNew();
+        Instant bCreated = history.events().get(1).time();
+        var req = (java.util.function.Function<Request, List<String>>) r -> search.search(r).hits().stream().map(Hit::id).toList();
+        assertThat(req.apply(new Request(ACME, "pricing", bCreated, null, List.of(), null, Sort.RELEVANCE, 1, 20))).containsExactly("conv_b");
+        assertThat(req.apply(new Request(ACME, "pricing", null, bCreated.minusMillis(1), List.of(), null, Sort.RELEVANCE, 1, 20))).containsExactly("conv_a");
+        assertThat(req.apply(new Request(ACME, "pricing", null, null, List.of("pricing"), null, Sort.RELEVANCE, 1, 20))).containsExactly("conv_b");
+        assertThat(req.apply(new Request(ACME, "pricing", null, null, List.of(), "positive", Sort.RELEVANCE, 1, 20))).containsExactly("conv_b");
+        assertThat(req.apply(new Request(ACME, "pricing", null, null, List.of(), "negative", Sort.RELEVANCE, 1, 20))).isEmpty();
+        assertThat(req.apply(new Request(ACME, "pricing", null, null, List.of(), null, Sort.CREATED_AT, 1, 20))).containsExactly("conv_b", "conv_a");
+        var page2 = search.search(new Request(ACME, "pricing", null, null, List.of(), null, Sort.RELEVANCE, 2, 1));
+        assertThat(page2.total()).isEqualTo(2);
+        assertThat(page2.hits()).extracting(Hit::id).containsExactly("conv_b");
+        // the summary kept what was indexed before it
+        assertThat(ids(ACME, "onboarding")).containsExactly("conv_b");
+    }
+
+    @Test
+    void deletionRemovesTheConversationForGoodAndRedeliveryChangesNothing() {
+        pricingHistory();
+        List<PublishedEvent<?>> before = history.events();
+        history.add("conv_a", new ConversationDeleted("conv_a", ACME));
+        applyNew();
+        assertThat(ids(ACME, "pricing")).containsExactly("conv_b");
+        // the whole log again, in other batches: the deleted one stays gone, nothing is doubled
+        search.apply(before, Map.of(TOPIC, Map.of(0, 4L)));
+        search.apply(history.events(), Map.of(TOPIC, Map.of(0, offset)));
+        assertThat(ids(ACME, "pricing")).containsExactly("conv_b");
+        List<Hit> once = find(ACME, "onboarding");
+        message("conv_b", ACME, 0, "onboarding onboarding");
+        applyNew();
+        float afterMessage = find(ACME, "onboarding").get(0).score();
+        search.apply(history.events(), Map.of(TOPIC, Map.of(0, offset)));
+        assertThat(find(ACME, "onboarding").get(0).score()).isEqualTo(afterMessage).isNotEqualTo(once.get(0).score());
+    }
+
+    @Test
+    void offsetsAreInTheCommitAndSurviveReopeningAndReset() {
+        assertThat(search.offsets(TOPIC, List.of(0, 1))).isEmpty();
+        pricingHistory();
+        search.apply(List.of(), Map.of(TOPIC, Map.of(1, 7L)));
+        search.apply(List.of(), Map.of(TOPIC, Map.of(1, 3L))); // never moves back
+        search.close();
+        search = new LuceneConversationSearch(dir);
+        assertThat(search.offsets(TOPIC, List.of(0, 1, 2))).isEqualTo(Map.of(0, 4L, 1, 7L));
+        assertThat(search.offsets("other.topic", List.of(0))).isEmpty();
+        assertThat(ids(ACME, "pricing")).containsExactly("conv_a", "conv_b");
+
+        search.reset();
+        assertThat(search.offsets(TOPIC, List.of(0, 1))).isEmpty();
+        assertThat(ids(ACME, "pricing")).isEmpty();
+    }
+
+    @Test
+    void invalidSyntaxIsRefusedWithAReason() {
+        pricingHistory();
+        for (String bad : List.of("\"unclosed", "(pricing", "*ricing", "AND", "pricing:[a TO")) {
+            assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        }
+    }
+}
