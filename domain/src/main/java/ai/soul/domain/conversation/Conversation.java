@@ -7,6 +7,10 @@ import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
 import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
 import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
+import ai.soul.domain.conversation.ConversationCommands.AttachFile;
+import ai.soul.domain.conversation.ConversationCommands.DeleteAttachment;
+import ai.soul.schemas.conversation.AttachmentAdded;
+import ai.soul.schemas.conversation.AttachmentDeleted;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import ai.soul.schemas.conversation.ConversationUpdated;
@@ -105,6 +109,8 @@ class Conversation {
     @CommandHandler
     long handle(DeleteConversation cmd) {
         requireOwner(cmd.accountId());
+        // the attachments go first, so their bytes and reserved storage are given back like any other deletion
+        List.copyOf(attachments.keySet()).forEach(attachment -> apply(new AttachmentDeleted(id, accountId, attachment, attachments.get(attachment))));
         apply(new ConversationDeleted(id, accountId));
         return version;
     }
@@ -182,5 +188,63 @@ class Conversation {
     void on(ConversationDeleted e, @SequenceNumber long seq) {
         version = seq;
         markDeleted();
+    }
+
+    // ---------------------------------------------------------------- attachments
+
+    static final int MAX_FILENAME = 255;
+
+    /** Attachment id to size: what a deletion needs to know. */
+    private final Map<String, Long> attachments = new LinkedHashMap<>();
+    private final Set<String> deletedAttachments = new java.util.HashSet<>();
+
+    @CommandHandler
+    AttachmentView handle(AttachFile cmd) {
+        requireOwner(cmd.accountId());
+        String filename = baseName(cmd.filename());
+        new Checks()
+                .required("filename", filename, "Filename is required (and must not end with a path separator)")
+                .maxLength("filename", filename, MAX_FILENAME, "Filename must be at most " + MAX_FILENAME + " characters")
+                .orThrow();
+        if (!attachments.containsKey(cmd.attachmentId()) && !deletedAttachments.contains(cmd.attachmentId())) {
+            apply(new AttachmentAdded(id, accountId, cmd.attachmentId(), filename, cmd.mimeType(), cmd.size(), cmd.sha256(),
+                    cmd.storageId()));
+        }
+        return new AttachmentView(cmd.attachmentId(), id, filename, cmd.mimeType(), cmd.size(), version);
+    }
+
+    /** Answers the conversation's version after the deletion. */
+    @CommandHandler
+    long handle(DeleteAttachment cmd) {
+        requireOwner(cmd.accountId());
+        Long size = attachments.get(cmd.attachmentId());
+        if (size != null) {
+            apply(new AttachmentDeleted(id, accountId, cmd.attachmentId(), size));
+        } else if (!deletedAttachments.contains(cmd.attachmentId())) {
+            throw new NotFound("Attachment " + cmd.attachmentId());
+        }
+        return version;
+    }
+
+    /** The name without any directories a client put in front of it ('/' and '\\' both separate). */
+    static String baseName(String filename) {
+        if (filename == null) {
+            return null;
+        }
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).strip();
+        return name.equals(".") || name.equals("..") ? "" : name;
+    }
+
+    @EventSourcingHandler
+    void on(AttachmentAdded e, @SequenceNumber long seq) {
+        attachments.put(e.attachmentId(), e.size());
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(AttachmentDeleted e, @SequenceNumber long seq) {
+        attachments.remove(e.attachmentId());
+        deletedAttachments.add(e.attachmentId());
+        version = seq;
     }
 }

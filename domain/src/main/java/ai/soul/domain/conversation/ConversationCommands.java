@@ -49,4 +49,25 @@ public final class ConversationCommands {
             String messageId,
             String content) {
     }
+
+    // ---------------------------------------------------------------- attachments
+
+    /**
+     * Adds a file whose bytes are already stored under {@code storageId}; {@code filename} may carry a
+     * client's path, of which only the last part is kept.
+     */
+    public record AttachFile(
+            @TargetAggregateIdentifier String conversationId,
+            String accountId,
+            String attachmentId,
+            String filename,
+            String mimeType,
+            long size,
+            String sha256,
+            String storageId) {
+    }
+
+    /** Removes an attachment; removing one that was removed already changes nothing. */
+    public record DeleteAttachment(@TargetAggregateIdentifier String conversationId, String accountId, String attachmentId) {
+    }
 }
