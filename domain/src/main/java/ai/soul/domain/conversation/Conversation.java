@@ -8,6 +8,7 @@ import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
 import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
 import ai.soul.domain.conversation.ConversationCommands.AttachFile;
+import ai.soul.domain.conversation.ConversationCommands.CheckAttachment;
 import ai.soul.domain.conversation.ConversationCommands.DeleteAttachment;
 import ai.soul.schemas.conversation.AttachmentAdded;
 import ai.soul.schemas.conversation.AttachmentDeleted;
@@ -198,19 +199,35 @@ class Conversation {
     private final Map<String, Long> attachments = new LinkedHashMap<>();
     private final Set<String> deletedAttachments = new java.util.HashSet<>();
 
+    private Instant lastAttachedAt;
+
+    /** The same checks as {@link AttachFile}, so that nothing is stored for a file that would be refused. */
+    @CommandHandler
+    String handle(CheckAttachment cmd) {
+        requireOwner(cmd.accountId());
+        return checkedFilename(cmd.filename());
+    }
+
     @CommandHandler
     AttachmentView handle(AttachFile cmd) {
         requireOwner(cmd.accountId());
-        String filename = baseName(cmd.filename());
+        String filename = checkedFilename(cmd.filename());
+        Instant createdAt = null;
+        if (!attachments.containsKey(cmd.attachmentId()) && !deletedAttachments.contains(cmd.attachmentId())) {
+            apply(new AttachmentAdded(id, accountId, cmd.attachmentId(), filename, cmd.mimeType(), cmd.size(), cmd.sha256(),
+                    cmd.storageId()));
+            createdAt = lastAttachedAt;
+        }
+        return new AttachmentView(cmd.attachmentId(), id, filename, cmd.mimeType(), cmd.size(), createdAt, version);
+    }
+
+    private static String checkedFilename(String requested) {
+        String filename = baseName(requested);
         new Checks()
                 .required("filename", filename, "Filename is required (and must not end with a path separator)")
                 .maxLength("filename", filename, MAX_FILENAME, "Filename must be at most " + MAX_FILENAME + " characters")
                 .orThrow();
-        if (!attachments.containsKey(cmd.attachmentId()) && !deletedAttachments.contains(cmd.attachmentId())) {
-            apply(new AttachmentAdded(id, accountId, cmd.attachmentId(), filename, cmd.mimeType(), cmd.size(), cmd.sha256(),
-                    cmd.storageId()));
-        }
-        return new AttachmentView(cmd.attachmentId(), id, filename, cmd.mimeType(), cmd.size(), version);
+        return filename;
     }
 
     /** Answers the conversation's version after the deletion. */
@@ -236,8 +253,9 @@ class Conversation {
     }
 
     @EventSourcingHandler
-    void on(AttachmentAdded e, @SequenceNumber long seq) {
+    void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long seq) {
         attachments.put(e.attachmentId(), e.size());
+        lastAttachedAt = at;
         version = seq;
     }
 

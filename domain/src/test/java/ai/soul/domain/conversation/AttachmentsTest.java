@@ -3,6 +3,7 @@ package ai.soul.domain.conversation;
 import ai.soul.domain.NotFound;
 import ai.soul.domain.RuleViolation;
 import ai.soul.domain.conversation.ConversationCommands.AttachFile;
+import ai.soul.domain.conversation.ConversationCommands.CheckAttachment;
 import ai.soul.domain.conversation.ConversationCommands.DeleteAttachment;
 import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
 import ai.soul.schemas.conversation.AttachmentAdded;
@@ -49,7 +50,8 @@ class AttachmentsTest {
                     @Override
                     public boolean matches(Object item) {
                         AttachmentView v = (AttachmentView) item;
-                        return v.id().equals(ATT) && v.filename().equals("requirements.pdf") && v.size() == 102_400 && v.version() == 1;
+                        return v.id().equals(ATT) && v.filename().equals("requirements.pdf") && v.size() == 102_400 && v.version() == 1
+                                && v.createdAt() != null;
                     }
                 });
     }
@@ -68,6 +70,18 @@ class AttachmentsTest {
         fixture.given(created()).when(attach(ATT, "..", 10)).expectException(RuleViolation.class).expectNoEvents();
         fixture.given(created()).when(attach(ATT, "x".repeat(256), 10)).expectException(RuleViolation.class).expectNoEvents();
         fixture.given(created()).when(attach(ATT, "dir/" + "x".repeat(255), 10)).expectEvents(added(ATT, "x".repeat(255), 10));
+    }
+
+    @Test
+    void theCheckBeforeTheBytesAreStoredAppliesTheSameRulesAndEmitsNothing() {
+        fixture.given(created())
+                .when(new CheckAttachment(ID, OWNER, "/tmp/upload/report.pdf"))
+                .expectNoEvents()
+                .expectResultMessagePayload("report.pdf");
+        fixture.given(created()).when(new CheckAttachment(ID, OWNER, "")).expectException(RuleViolation.class);
+        fixture.given(created()).when(new CheckAttachment(ID, STRANGER, "a.pdf")).expectException(NotFound.class);
+        fixture.given(created(), new ConversationDeleted(ID, OWNER)).when(new CheckAttachment(ID, OWNER, "a.pdf"))
+                .expectException(AggregateDeletedException.class);
     }
 
     @Test

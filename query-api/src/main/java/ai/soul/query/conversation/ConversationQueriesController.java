@@ -1,6 +1,8 @@
 package ai.soul.query.conversation;
 
 import ai.soul.platform.Ids;
+import ai.soul.query.attachment.AttachmentQueriesController;
+import ai.soul.query.attachment.AttachmentQueriesController.ConversationWithAttachments;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.conversation.ConversationResource;
 import ai.soul.platform.conversation.MessageResource;
@@ -39,9 +41,11 @@ class ConversationQueriesController {
     }
 
     private final Conversations conversations;
+    private final AttachmentQueriesController attachments;
 
-    ConversationQueriesController(Conversations conversations) {
+    ConversationQueriesController(Conversations conversations, AttachmentQueriesController attachments) {
         this.conversations = conversations;
+        this.attachments = attachments;
     }
 
     @GetMapping("/v1/conversations")
@@ -60,8 +64,8 @@ class ConversationQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}")
-    ConversationResource get(Caller caller, @PathVariable String id) {
-        return conversation(find(caller, id));
+    ConversationWithAttachments get(Caller caller, @PathVariable String id) {
+        return new ConversationWithAttachments(conversation(find(caller, id)), attachments.resources(id));
     }
 
     @GetMapping("/v1/conversations/{id}/messages")

@@ -2,6 +2,8 @@ package ai.soul.query.projection;
 
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.account.AccountProjector;
+import ai.soul.projections.attachment.AttachmentProjector;
+import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.ConversationProjector;
 import ai.soul.projections.conversation.Conversations;
 import com.mongodb.client.MongoDatabase;
@@ -31,6 +33,16 @@ class ProjectionConfiguration {
     @Bean
     AccountProjector accountProjector(MongoDatabase readModels) {
         return new AccountProjector(readModels);
+    }
+
+    @Bean
+    AttachmentProjector attachmentProjector(MongoDatabase readModels) {
+        return new AttachmentProjector(readModels);
+    }
+
+    @Bean
+    Attachments attachments(MongoDatabase readModels) {
+        return new Attachments(readModels);
     }
 
     @Bean
