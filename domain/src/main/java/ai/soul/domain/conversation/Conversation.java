@@ -111,7 +111,7 @@ class Conversation {
     long handle(DeleteConversation cmd) {
         requireOwner(cmd.accountId());
         // the attachments go first, so their bytes and reserved storage are given back like any other deletion
-        List.copyOf(attachments.keySet()).forEach(attachment -> apply(new AttachmentDeleted(id, accountId, attachment, attachments.get(attachment))));
+        List.copyOf(attachments.values()).forEach(a -> apply(new AttachmentDeleted(id, accountId, a.id(), a.size())));
         apply(new ConversationDeleted(id, accountId));
         return version;
     }
@@ -130,7 +130,8 @@ class Conversation {
 
     private ConversationView view() {
         return new ConversationView(id, accountId, title, content, source, "processing", Map.copyOf(metadata),
-                systemPrompt, llmId, agentId, messageCount, createdAt, updatedAt, lastMessageAt, version);
+                systemPrompt, llmId, agentId, messageCount, createdAt, updatedAt, lastMessageAt, version,
+                List.copyOf(attachments.values()));
     }
 
     private void requireOwner(String caller) {
@@ -195,8 +196,8 @@ class Conversation {
 
     static final int MAX_FILENAME = 255;
 
-    /** Attachment id to size: what a deletion needs to know. */
-    private final Map<String, Long> attachments = new LinkedHashMap<>();
+    /** By id, in the order they were added: what a deletion needs (the size) and what a write answers with. */
+    private final Map<String, AttachmentView> attachments = new LinkedHashMap<>();
     private final Set<String> deletedAttachments = new java.util.HashSet<>();
 
     private Instant lastAttachedAt;
@@ -234,9 +235,9 @@ class Conversation {
     @CommandHandler
     long handle(DeleteAttachment cmd) {
         requireOwner(cmd.accountId());
-        Long size = attachments.get(cmd.attachmentId());
-        if (size != null) {
-            apply(new AttachmentDeleted(id, accountId, cmd.attachmentId(), size));
+        AttachmentView attachment = attachments.get(cmd.attachmentId());
+        if (attachment != null) {
+            apply(new AttachmentDeleted(id, accountId, cmd.attachmentId(), attachment.size()));
         } else if (!deletedAttachments.contains(cmd.attachmentId())) {
             throw new NotFound("Attachment " + cmd.attachmentId());
         }
@@ -254,7 +255,7 @@ class Conversation {
 
     @EventSourcingHandler
     void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long seq) {
-        attachments.put(e.attachmentId(), e.size());
+        attachments.put(e.attachmentId(), new AttachmentView(e.attachmentId(), id, e.filename(), e.mimeType(), e.size(), at, seq));
         lastAttachedAt = at;
         version = seq;
     }

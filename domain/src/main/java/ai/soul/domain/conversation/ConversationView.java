@@ -1,11 +1,13 @@
 package ai.soul.domain.conversation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A conversation as it stands right after a command, returned to the caller so a write answers
- * with the resource it produced. {@code version} is the sequence number of its last event.
+ * with the resource it produced. {@code version} is the sequence number of its last event;
+ * {@code attachments} are in the order they were added.
  */
 public record ConversationView(
         String id,
@@ -22,5 +24,6 @@ public record ConversationView(
         Instant createdAt,
         Instant updatedAt,
         Instant lastMessageAt,
-        long version) {
+        long version,
+        List<AttachmentView> attachments) {
 }

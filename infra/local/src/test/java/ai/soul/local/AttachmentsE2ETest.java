@@ -170,6 +170,11 @@ class AttachmentsE2ETest {
         assertThat(shown.get("size").asLong()).isEqualTo(bytes.length);
         assertThat(shown.get("mime_type").asString()).isEqualTo("image/png");
         assertThat(shown.get("url").asString()).isEqualTo(up.body().get("url").asString());
+        // a write answers with the conversation as a read shows it, attachments included
+        Api.Response patched = api.patch("/v1/conversations/" + conv, key, "{\"title\": \"Specs v2\"}");
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.body().get("attachments")).isEqualTo(conversation.body().get("attachments"));
+        assertThat(api.get("/v1/conversations/" + conv, key).body()).isEqualTo(patched.body());
 
         Api.Response deleted = api.delete("/v1/attachments/" + id, key);
         assertThat(deleted.status()).isEqualTo(200);

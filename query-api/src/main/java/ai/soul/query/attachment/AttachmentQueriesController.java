@@ -9,8 +9,6 @@ import ai.soul.projections.conversation.Conversations;
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;
-import ai.soul.platform.conversation.ConversationResource;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.BsonString;
@@ -43,9 +41,6 @@ public class AttachmentQueriesController {
     record Page(List<AttachmentResource> data, Meta meta, Links links) {
     }
 
-    /** A conversation as {@code GET /v1/conversations/{id}} shows it: its own fields, then its attachments. */
-    public record ConversationWithAttachments(@JsonUnwrapped ConversationResource conversation, List<AttachmentResource> attachments) {
-    }
 
     private final Attachments attachments;
     private final Conversations conversations;

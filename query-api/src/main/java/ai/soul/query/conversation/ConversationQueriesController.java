@@ -2,7 +2,7 @@ package ai.soul.query.conversation;
 
 import ai.soul.platform.Ids;
 import ai.soul.query.attachment.AttachmentQueriesController;
-import ai.soul.query.attachment.AttachmentQueriesController.ConversationWithAttachments;
+import ai.soul.platform.conversation.ConversationWithAttachments;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.conversation.ConversationResource;
 import ai.soul.platform.conversation.MessageResource;
