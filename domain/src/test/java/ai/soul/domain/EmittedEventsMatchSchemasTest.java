@@ -1,6 +1,10 @@
 package ai.soul.domain;
 
 import ai.soul.domain.account.AccountCommands.RegisterAccount;
+import ai.soul.domain.account.AccountCommands.ReleaseStorage;
+import ai.soul.domain.account.AccountCommands.ReserveStorage;
+import ai.soul.domain.conversation.ConversationCommands.AttachFile;
+import ai.soul.domain.conversation.ConversationCommands.DeleteAttachment;
 import ai.soul.domain.account.PasswordHasher;
 import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
 import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
@@ -188,12 +192,27 @@ class EmittedEventsMatchSchemasTest {
                         new RecordSummaryFailure(CONVERSATION, firstSummary, "down", 3)),
                 new RequestSummary(CONVERSATION, ACCOUNT, SUMMARY, "pt-BR", "bullet"));
 
+        attachmentPaths(all);
+
         emit(all, "delete", conversation().givenCommands(createWithEverything(),
                         new PostMessage(CONVERSATION, ACCOUNT, MESSAGE_4, "One more thing", null, false)),
                 new DeleteConversation(CONVERSATION, ACCOUNT));
     }
 
+    static final String ATTACHMENT = "att_01JQ8X8F9G0H1J2K3M4N5P6Q7R";
+
+    private static void attachmentPaths(List<Emission> all) {
+        AttachFile attach = new AttachFile(CONVERSATION, ACCOUNT, ATTACHMENT, "C:\\Users\\ada\\Q1 résumé.pdf", "application/pdf",
+                102_400, sha256("the bytes"), ATTACHMENT);
+        emit(all, "attach a file", conversation().givenCommands(createWithEverything()), attach);
+        emit(all, "delete an attachment", conversation().givenCommands(createWithEverything(), attach),
+                new DeleteAttachment(CONVERSATION, ACCOUNT, ATTACHMENT));
+        emit(all, "delete a conversation with an attachment", conversation().givenCommands(createWithEverything(), attach),
+                new DeleteConversation(CONVERSATION, ACCOUNT));
+    }
+
     private static void accountPaths(List<Emission> all) {
+        storagePaths(all);
         emitRegistration(all, "register with every field",
                 new RegisterAccount(ACCOUNT, " Ada.Lovelace@Example.COM ", "correct horse battery staple", "Ada Lovelace",
                         "Analytical Engines Ltd", "pro", KEY, SECRET.substring(0, 9), sha256(SECRET)));
@@ -225,6 +244,19 @@ class EmittedEventsMatchSchemasTest {
         assertThat(claimed).as("the email claim of %s", path).hasSize(1);
         claimed.forEach(payload -> all.add(new Emission(path + " (email claim)", payload)));
         assertThat(all.size() - before).as("events of %s", path).isEqualTo(3);
+    }
+
+    /** Reserving and releasing storage, on an account given as its registration event. */
+    private static void storagePaths(List<Emission> all) {
+        var registered = new ai.soul.schemas.account.AccountRegistered(ACCOUNT, "ada@example.com", HASHER.hash("correct horse"),
+                null, null, "free");
+        var reserved = new ai.soul.schemas.account.StorageReserved(ACCOUNT, ATTACHMENT, 102_400);
+        emit(all, "reserve storage for an attachment", account().given(registered), new ReserveStorage(ACCOUNT, ATTACHMENT, 102_400, 104_857_600));
+        emit(all, "release an attachment's storage", account().given(registered, reserved), new ReleaseStorage(ACCOUNT, ATTACHMENT));
+    }
+
+    private static AggregateTestFixture<Object> account() {
+        return new AggregateTestFixture<>(aggregate("ai.soul.domain.account.Account"));
     }
 
     private static AggregateTestFixture<Object> conversation() {

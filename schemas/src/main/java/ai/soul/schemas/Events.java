@@ -3,6 +3,8 @@ package ai.soul.schemas;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.EmailClaimed;
+import ai.soul.schemas.account.StorageReleased;
+import ai.soul.schemas.account.StorageReserved;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AgentReplyFailed;
 import ai.soul.schemas.conversation.AgentReplyRequested;
@@ -39,7 +41,9 @@ public final class Events {
             SummaryGenerated.class,
             SummaryFailed.class,
             AttachmentAdded.class,
-            AttachmentDeleted.class);
+            AttachmentDeleted.class,
+            StorageReserved.class,
+            StorageReleased.class);
 
     private static final Map<String, Class<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Events::typeOf, Function.identity()));

@@ -2,6 +2,8 @@ package ai.soul.schemas;
 
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
+import ai.soul.schemas.account.StorageReleased;
+import ai.soul.schemas.account.StorageReserved;
 import ai.soul.schemas.account.EmailClaimed;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AgentReplyFailed;
@@ -119,7 +121,9 @@ class EventSchemasTest {
                 new SummaryFailed(CONVERSATION, ACCOUNT, SUMMARY, "The model server answered 503", 3),
                 new AttachmentAdded(CONVERSATION, ACCOUNT, ATTACHMENT, "requirements.pdf", "application/pdf", 102_400,
                         SHA256, "6560a1f2e4b0c1d2e3f4a5b6"),
-                new AttachmentDeleted(CONVERSATION, ACCOUNT, ATTACHMENT, 102_400));
+                new AttachmentDeleted(CONVERSATION, ACCOUNT, ATTACHMENT, 102_400),
+                new StorageReserved(ACCOUNT, ATTACHMENT, 102_400),
+                new StorageReleased(ACCOUNT, ATTACHMENT, 0));
     }
 
     /** Instances that break the contract in one way each, and the property their one error names. */

@@ -8,7 +8,9 @@ import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
 import ai.soul.domain.conversation.ConversationView;
 import ai.soul.platform.Ids;
 import ai.soul.platform.auth.Caller;
+import ai.soul.platform.attachment.AttachmentResource;
 import ai.soul.platform.conversation.ConversationResource;
+import ai.soul.platform.conversation.ConversationWithAttachments;
 import ai.soul.platform.web.ApiException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.net.URI;
 import java.util.List;
@@ -47,7 +50,7 @@ class ConversationWritesController {
     }
 
     @PostMapping(path = "/v1/conversations", consumes = "application/json")
-    ResponseEntity<ConversationResource> create(Caller caller, @RequestBody CreateRequest request) {
+    ResponseEntity<ConversationWithAttachments> create(Caller caller, @RequestBody CreateRequest request) {
         String id = Ids.next("conv");
         List<InitialMessage> messages = request.messages() == null ? null : request.messages().stream()
                 .map(m -> new InitialMessage(Ids.next("msg"), m == null ? null : m.role(), m == null ? null : m.content()))
@@ -59,7 +62,7 @@ class ConversationWritesController {
     }
 
     @PatchMapping(path = "/v1/conversations/{id}", consumes = "application/json")
-    ConversationResource update(Caller caller, @PathVariable String id, @RequestBody UpdateRequest request) {
+    ConversationWithAttachments update(Caller caller, @PathVariable String id, @RequestBody UpdateRequest request) {
         requireId(id);
         var command = new UpdateConversation(id, caller.accountId(), request.title(), request.content(), request.metadata(),
                 request.systemPrompt(), request.llmId(), request.agentId());
@@ -79,7 +82,13 @@ class ConversationWritesController {
         }
     }
 
-    private static ConversationResource resource(ConversationView v) {
+    private static ConversationWithAttachments resource(ConversationView v) {
+        return new ConversationWithAttachments(conversation(v), v.attachments().stream().map(a -> new AttachmentResource(a.id(),
+                a.filename(), a.size(), a.mimeType(), ServletUriComponentsBuilder.fromCurrentContextPath()
+                .path(AttachmentResource.contentPath(a.id())).toUriString(), a.createdAt())).toList());
+    }
+
+    private static ConversationResource conversation(ConversationView v) {
         return new ConversationResource(v.id(), v.title(), v.content(), v.source(), v.status(), v.metadata(), v.systemPrompt(),
                 v.llmId(), v.agentId(), v.summary(), v.messageCount(), v.createdAt(), v.updatedAt(), v.lastMessageAt());
     }

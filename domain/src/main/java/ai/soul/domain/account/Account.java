@@ -4,6 +4,10 @@ import ai.soul.domain.Checks;
 import ai.soul.domain.account.AccountCommands.RegisterAccount;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
+import ai.soul.schemas.account.StorageReleased;
+import ai.soul.schemas.account.StorageReserved;
+import ai.soul.domain.account.AccountCommands.ReleaseStorage;
+import ai.soul.domain.account.AccountCommands.ReserveStorage;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
@@ -15,6 +19,8 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -93,6 +99,50 @@ class Account {
 
     @EventSourcingHandler
     void on(ApiKeyIssued e, @SequenceNumber long seq) {
+        version = seq;
+    }
+
+    // ---------------------------------------------------------------- storage quota (attachments)
+
+    /** Bytes reserved per attachment; the account decides one reservation at a time, so the sum is exact. */
+    private final Map<String, Long> reserved = new HashMap<>();
+    private long usedBytes;
+
+    /** Answers the bytes in use after the reservation. */
+    @CommandHandler
+    long handle(ReserveStorage cmd) {
+        if (reserved.containsKey(cmd.attachmentId())) {
+            return usedBytes;
+        }
+        if (cmd.size() < 0 || usedBytes + cmd.size() > cmd.limitBytes()) {
+            throw new StorageQuotaExceeded(usedBytes, cmd.limitBytes(), cmd.size());
+        }
+        apply(new StorageReserved(id, cmd.attachmentId(), cmd.size()));
+        return usedBytes;
+    }
+
+    /** Answers the bytes in use after the release. */
+    @CommandHandler
+    long handle(ReleaseStorage cmd) {
+        Long size = reserved.get(cmd.attachmentId());
+        if (size != null) {
+            apply(new StorageReleased(id, cmd.attachmentId(), size));
+        }
+        return usedBytes;
+    }
+
+    @EventSourcingHandler
+    void on(StorageReserved e, @SequenceNumber long seq) {
+        reserved.put(e.attachmentId(), e.size());
+        usedBytes += e.size();
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(StorageReleased e, @SequenceNumber long seq) {
+        if (reserved.remove(e.attachmentId()) != null) {
+            usedBytes -= e.size();
+        }
         version = seq;
     }
 }

@@ -22,4 +22,15 @@ public final class AccountCommands {
             String keyPrefix,
             String keyHash) {
     }
+
+    /**
+     * Sets {@code size} bytes of the account's quota aside for an attachment; {@code limitBytes} is the
+     * quota (configuration, not domain state). Reserving for the same attachment again changes nothing.
+     */
+    public record ReserveStorage(@TargetAggregateIdentifier String accountId, String attachmentId, long size, long limitBytes) {
+    }
+
+    /** Gives back what was reserved for an attachment; an attachment with nothing reserved changes nothing. */
+    public record ReleaseStorage(@TargetAggregateIdentifier String accountId, String attachmentId) {
+    }
 }

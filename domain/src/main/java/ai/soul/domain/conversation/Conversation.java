@@ -16,6 +16,11 @@ import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AgentReplyFailed;
 import ai.soul.schemas.conversation.AgentReplyRequested;
+import ai.soul.domain.conversation.ConversationCommands.AttachFile;
+import ai.soul.domain.conversation.ConversationCommands.CheckAttachment;
+import ai.soul.domain.conversation.ConversationCommands.DeleteAttachment;
+import ai.soul.schemas.conversation.AttachmentAdded;
+import ai.soul.schemas.conversation.AttachmentDeleted;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import ai.soul.schemas.conversation.ConversationUpdated;
@@ -134,6 +139,8 @@ class Conversation {
     @CommandHandler
     long handle(DeleteConversation cmd) {
         requireOwner(cmd.accountId());
+        // the attachments go first, so their bytes and reserved storage are given back like any other deletion
+        List.copyOf(attachments.values()).forEach(a -> apply(new AttachmentDeleted(id, accountId, a.id(), a.size())));
         apply(new ConversationDeleted(id, accountId));
         return version;
     }
@@ -216,7 +223,8 @@ class Conversation {
 
     private ConversationView view() {
         return new ConversationView(id, accountId, title, content, source, status, Map.copyOf(metadata),
-                systemPrompt, llmId, agentId, summary, messageCount, createdAt, updatedAt, lastMessageAt, version);
+                systemPrompt, llmId, agentId, summary, messageCount, createdAt, updatedAt, lastMessageAt, version,
+                List.copyOf(attachments.values()));
     }
 
     private void requireOwner(String caller) {
@@ -322,5 +330,80 @@ class Conversation {
     void on(ConversationDeleted e, @SequenceNumber long seq) {
         version = seq;
         markDeleted();
+    }
+
+    // ---------------------------------------------------------------- attachments
+
+    static final int MAX_FILENAME = 255;
+
+    /** By id, in the order they were added: what a deletion needs (the size) and what a write answers with. */
+    private final Map<String, AttachmentView> attachments = new LinkedHashMap<>();
+    private final Set<String> deletedAttachments = new java.util.HashSet<>();
+
+    private Instant lastAttachedAt;
+
+    /** The same checks as {@link AttachFile}, so that nothing is stored for a file that would be refused. */
+    @CommandHandler
+    String handle(CheckAttachment cmd) {
+        requireOwner(cmd.accountId());
+        return checkedFilename(cmd.filename());
+    }
+
+    @CommandHandler
+    AttachmentView handle(AttachFile cmd) {
+        requireOwner(cmd.accountId());
+        String filename = checkedFilename(cmd.filename());
+        Instant createdAt = null;
+        if (!attachments.containsKey(cmd.attachmentId()) && !deletedAttachments.contains(cmd.attachmentId())) {
+            apply(new AttachmentAdded(id, accountId, cmd.attachmentId(), filename, cmd.mimeType(), cmd.size(), cmd.sha256(),
+                    cmd.storageId()));
+            createdAt = lastAttachedAt;
+        }
+        return new AttachmentView(cmd.attachmentId(), id, filename, cmd.mimeType(), cmd.size(), createdAt, version);
+    }
+
+    private static String checkedFilename(String requested) {
+        String filename = baseName(requested);
+        new Checks()
+                .required("filename", filename, "Filename is required (and must not end with a path separator)")
+                .maxLength("filename", filename, MAX_FILENAME, "Filename must be at most " + MAX_FILENAME + " characters")
+                .orThrow();
+        return filename;
+    }
+
+    /** Answers the conversation's version after the deletion. */
+    @CommandHandler
+    long handle(DeleteAttachment cmd) {
+        requireOwner(cmd.accountId());
+        AttachmentView attachment = attachments.get(cmd.attachmentId());
+        if (attachment != null) {
+            apply(new AttachmentDeleted(id, accountId, cmd.attachmentId(), attachment.size()));
+        } else if (!deletedAttachments.contains(cmd.attachmentId())) {
+            throw new NotFound("Attachment " + cmd.attachmentId());
+        }
+        return version;
+    }
+
+    /** The name without any directories a client put in front of it ('/' and '\\' both separate). */
+    static String baseName(String filename) {
+        if (filename == null) {
+            return null;
+        }
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).strip();
+        return name.equals(".") || name.equals("..") ? "" : name;
+    }
+
+    @EventSourcingHandler
+    void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long seq) {
+        attachments.put(e.attachmentId(), new AttachmentView(e.attachmentId(), id, e.filename(), e.mimeType(), e.size(), at, seq));
+        lastAttachedAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(AttachmentDeleted e, @SequenceNumber long seq) {
+        attachments.remove(e.attachmentId());
+        deletedAttachments.add(e.attachmentId());
+        version = seq;
     }
 }

@@ -102,4 +102,32 @@ public final class ConversationCommands {
             String reason,
             int attempts) {
     }
+
+    // ---------------------------------------------------------------- attachments
+
+    /**
+     * Asks whether the account may attach a file of this name, before its bytes are stored: answers
+     * the filename as it would be kept, or fails as {@link AttachFile} would. Emits nothing.
+     */
+    public record CheckAttachment(@TargetAggregateIdentifier String conversationId, String accountId, String filename) {
+    }
+
+    /**
+     * Adds a file whose bytes are already stored under {@code storageId}; {@code filename} may carry a
+     * client's path, of which only the last part is kept.
+     */
+    public record AttachFile(
+            @TargetAggregateIdentifier String conversationId,
+            String accountId,
+            String attachmentId,
+            String filename,
+            String mimeType,
+            long size,
+            String sha256,
+            String storageId) {
+    }
+
+    /** Removes an attachment; removing one that was removed already changes nothing. */
+    public record DeleteAttachment(@TargetAggregateIdentifier String conversationId, String accountId, String attachmentId) {
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
  * with the resource it produced. {@code version} is the sequence number of its last event;
  * {@code status} is processing while a summary is being written, then completed or failed;
  * {@code summary} is the last summary written, null before the first.
+ * {@code attachments} are in the order they were added.
  */
 public record ConversationView(
         String id,
@@ -26,7 +27,8 @@ public record ConversationView(
         Instant createdAt,
         Instant updatedAt,
         Instant lastMessageAt,
-        long version) {
+        long version,
+        List<AttachmentView> attachments) {
 
     /** The summary as the conversation shows it. */
     public record Summary(String title, String content, String sentiment, List<String> topics, List<String> actionItems) {

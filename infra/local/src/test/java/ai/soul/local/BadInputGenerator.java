@@ -59,6 +59,7 @@ final class BadInputGenerator {
         LIST_MESSAGES("GET", "/v1/conversations/{id}/messages", 3),
         MODELS("GET", "/v1/models", 2),
         SEARCH("POST", "/v1/conversations/search", 3),
+        LIST_ATTACHMENTS("GET", "/v1/conversations/{id}/attachments", 2),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
 
         final String method;
@@ -93,7 +94,7 @@ final class BadInputGenerator {
             return switch (this) {
                 case REGISTER -> Set.of("POST");
                 case HEALTH, ACTUATOR_HEALTH, MODELS -> Set.of("GET", "HEAD", "OPTIONS");
-                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES -> Set.of("GET", "POST", "HEAD", "OPTIONS");
+                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
                 // other methods on this path reach /v1/conversations/{id} (404) or none (405): both refusals
                 case SEARCH -> Set.of("POST");
@@ -820,7 +821,7 @@ final class BadInputGenerator {
         method = pick("GET", "POST", "PUT", "PATCH", "DELETE");
         path = pick("/v1/conversation", "/v1/conversations/", "/v1/conversations/" + own + "/",
                 "/v1/conversations/" + own + "/messages/", "/v1/conversations/" + own + "/messages/msg_" + crockford(26),
-                "/v1/conversations/" + own + "/attachments", "/v2/conversations",
+                "/v1/conversations/" + own + "/attachments/", "/v2/conversations",
                 "/v1", "/", "/v1/auth/login", "/v1/auth/register/", "/v1/me", "/v1/api-keys", "/v1/soul", "/V1/conversations",
                 "/v1/CONVERSATIONS", "/v1/conversations.json", "/v1/health/", "/actuator/env", "/error",
                 "/v1/x" + encode(pathText(1, 10)));

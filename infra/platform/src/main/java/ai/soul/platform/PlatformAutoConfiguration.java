@@ -1,5 +1,6 @@
 package ai.soul.platform;
 
+import ai.soul.platform.attachment.AttachmentLimits;
 import ai.soul.platform.auth.ApiKeyFilter;
 import ai.soul.platform.auth.CallerResolver;
 import ai.soul.platform.consistency.ReadYourWrites;
@@ -18,6 +19,9 @@ import ai.soul.platform.web.JsonErrorReportValve;
 import ai.soul.projections.account.Accounts;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.gridfs.GridFSBucket;
+import com.mongodb.client.gridfs.GridFSBuckets;
+import jakarta.servlet.MultipartConfigElement;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
@@ -27,6 +31,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -50,7 +55,9 @@ import java.time.Duration;
 import java.util.List;
 
 /** What both apps share: the web edge, the event wire format, the read-model database, the topic. */
-@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
+@AutoConfiguration(beforeName = {"org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
+        "org.springframework.boot.servlet.autoconfigure.MultipartAutoConfiguration"})
+@EnableConfigurationProperties(AttachmentLimits.class)
 @PropertySource("classpath:soul-platform.properties")
 @Import({ApiExceptionHandler.class, ErrorPage.class, HealthController.class})
 public class PlatformAutoConfiguration {
@@ -77,6 +84,22 @@ public class PlatformAutoConfiguration {
     @Bean
     public Accounts accounts(MongoDatabase readModels) {
         return new Accounts(readModels);
+    }
+
+    /** Attachment bytes, in the read-model database: the write side stores them, the read side streams them. */
+    @Bean
+    public GridFSBucket attachmentBucket(MongoDatabase readModels) {
+        return GridFSBuckets.create(readModels, "attachments");
+    }
+
+    /**
+     * Multipart parsing (only the upload endpoint asks for parts) streams each part to a temporary
+     * file and stops at the per-file limit, so a large upload is never held in memory. Replaces
+     * Boot's spring.servlet.multipart sizes, which would be a second place to set the same limit.
+     */
+    @Bean
+    public MultipartConfigElement multipartConfigElement(AttachmentLimits attachments) {
+        return new MultipartConfigElement(null, attachments.maxFileSize().toBytes(), attachments.maxRequestBytes(), 0);
     }
 
     @Bean
@@ -144,8 +167,10 @@ public class PlatformAutoConfiguration {
     }
 
     @Bean
-    public FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(@Value("${soul.max-body-bytes}") long limit, ErrorWriter errors) {
-        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(limit, errors));
+    public FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(@Value("${soul.max-body-bytes}") long limit, ErrorWriter errors,
+                                                                   AttachmentLimits attachments) {
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(errors,
+                request -> AttachmentLimits.isUpload(request.getMethod(), request.getRequestURI()) ? attachments.maxRequestBytes() : limit));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

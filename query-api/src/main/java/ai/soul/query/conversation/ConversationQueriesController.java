@@ -1,6 +1,8 @@
 package ai.soul.query.conversation;
 
 import ai.soul.platform.Ids;
+import ai.soul.query.attachment.AttachmentQueriesController;
+import ai.soul.platform.conversation.ConversationWithAttachments;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.conversation.ConversationResource;
 import ai.soul.platform.conversation.MessageResource;
@@ -44,10 +46,12 @@ class ConversationQueriesController {
 
     private final Conversations conversations;
     private final ConversationSearch search;
+    private final AttachmentQueriesController attachments;
 
-    ConversationQueriesController(Conversations conversations, ConversationSearch search) {
+    ConversationQueriesController(Conversations conversations, ConversationSearch search, AttachmentQueriesController attachments) {
         this.conversations = conversations;
         this.search = search;
+        this.attachments = attachments;
     }
 
     @GetMapping("/v1/conversations")
@@ -67,8 +71,8 @@ class ConversationQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}")
-    ConversationResource get(Caller caller, @PathVariable String id) {
-        return conversation(find(caller, id));
+    ConversationWithAttachments get(Caller caller, @PathVariable String id) {
+        return new ConversationWithAttachments(conversation(find(caller, id)), attachments.resources(id));
     }
 
     @GetMapping("/v1/conversations/{id}/messages")

@@ -4,6 +4,8 @@ import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.events.CloudEventCodec;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.account.AccountProjector;
+import ai.soul.projections.attachment.AttachmentProjector;
+import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.ConversationProjector;
 import ai.soul.projections.conversation.Conversations;
 import ai.soul.projections.search.ConversationSearch;
@@ -45,6 +47,16 @@ class ProjectionConfiguration {
     @Bean
     AccountProjector accountProjector(MongoDatabase readModels) {
         return new AccountProjector(readModels);
+    }
+
+    @Bean
+    AttachmentProjector attachmentProjector(MongoDatabase readModels) {
+        return new AttachmentProjector(readModels);
+    }
+
+    @Bean
+    Attachments attachments(MongoDatabase readModels) {
+        return new Attachments(readModels);
     }
 
     @Bean

@@ -20,7 +20,8 @@ import java.util.List;
  * <p>No Accept header, <code>*&#47;*</code>, {@code application/*} and {@code application/json} admit JSON;
  * when several ranges match, the most specific one decides and {@code q=0} means "not this"
  * (RFC 9110, section 12.5.1), so {@code application/json;q=0.5, text/html} is served as JSON and
- * {@code text/html, application/json;q=0} is not. The actuator serves its own media types and is left alone.
+ * {@code text/html, application/json;q=0} is not. The actuator serves its own media types and is left alone,
+ * and so is an attachment download, which answers with the type of the file.
  */
 public class AcceptFilter extends OncePerRequestFilter {
 
@@ -32,7 +33,9 @@ public class AcceptFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/actuator/");
+        // a download answers with the file's own type; its errors are JSON like every other
+        return request.getRequestURI().startsWith("/actuator/")
+                || ai.soul.platform.attachment.AttachmentLimits.isDownload(request.getMethod(), request.getRequestURI());
     }
 
     @Override

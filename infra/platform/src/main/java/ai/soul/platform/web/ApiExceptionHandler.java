@@ -67,6 +67,10 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     public ResponseEntity<ErrorEnvelope> unsupportedType(HttpMediaTypeNotSupportedException e) {
+        if (e.getSupportedMediaTypes().contains(MediaType.MULTIPART_FORM_DATA)) {
+            return api(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Content-Type must be multipart/form-data", null));
+        }
         return api(ApiException.unsupportedMediaType());
     }
 

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.util.function.ToLongFunction;
 
 /**
  * Refuses bodies over the limit with 413: at once when Content-Length says so, and while reading
@@ -17,17 +18,23 @@ import java.io.IOException;
  */
 public class BodyLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    private final ToLongFunction<HttpServletRequest> limits;
     private final ErrorWriter errors;
 
     public BodyLimitFilter(long limit, ErrorWriter errors) {
-        this.limit = limit;
+        this(errors, request -> limit);
+    }
+
+    /** {@code limits} gives each request its limit (the attachment upload takes more than the rest). */
+    public BodyLimitFilter(ErrorWriter errors, ToLongFunction<HttpServletRequest> limits) {
+        this.limits = limits;
         this.errors = errors;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = limits.applyAsLong(request);
         if (request.getContentLengthLong() > limit) {
             errors.write(response, ApiException.payloadTooLarge(limit));
             return;
