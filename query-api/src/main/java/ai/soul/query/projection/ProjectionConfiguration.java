@@ -3,6 +3,7 @@ package ai.soul.query.projection;
 import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.events.CloudEventCodec;
 import ai.soul.projections.ProjectionOffsets;
+import ai.soul.projections.Projector;
 import ai.soul.projections.account.AccountProjector;
 import ai.soul.projections.attachment.AttachmentProjector;
 import ai.soul.projections.attachment.Attachments;
@@ -79,28 +80,21 @@ class ProjectionConfiguration {
     }
 
     @Bean
-    ProjectionRunner readModelsRunner(ConversationProjector conversationProjector, AccountProjector accountProjector,
-                                      ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
+    ProjectionRunner readModelsRunner(List<Projector> projectors, ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
                                       ProjectionProgress readModelsProgress, @Value(ProjectionRunner.GROUP) String group,
                                       @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
         return new ProjectionRunner(ProjectionRunner.READ_MODELS, group,
-                readModels(conversationProjector, accountProjector, offsets, group), codec,
+                new ReadModels(projectors, offsets, group), codec,
                 events -> events.forEach(event -> readYourWrites.applied(event.subject(), event.sequence())),
                 readModelsProgress, offsetsLoadTimeout);
     }
 
     @Bean
-    ProjectionRebuilder readModelsRebuilder(ConversationProjector conversationProjector, AccountProjector accountProjector,
-                                            ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
+    ProjectionRebuilder readModelsRebuilder(List<Projector> projectors, ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
                                             KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
                                             @Value("${soul.kafka.topic}") String topic, @Value(ProjectionRunner.GROUP) String group) {
         return new ProjectionRebuilder(ProjectionRunner.READ_MODELS,
-                readModels(conversationProjector, accountProjector, offsets, group), readModelsProgress, registry, kafkaAdmin, topic);
-    }
-
-    private static ReadModels readModels(ConversationProjector conversationProjector, AccountProjector accountProjector,
-                                         ProjectionOffsets offsets, String group) {
-        return new ReadModels(List.of(conversationProjector, accountProjector), offsets, group);
+                new ReadModels(projectors, offsets, group), readModelsProgress, registry, kafkaAdmin, topic);
     }
 
     // ---- the search index, a local Lucene index under the data directory ----
