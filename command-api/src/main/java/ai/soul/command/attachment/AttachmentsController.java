@@ -37,7 +37,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Uploads and deletions of attachments. An upload is checked by the conversation first (owner,
@@ -56,16 +55,12 @@ class AttachmentsController {
     private final CommandGateway gateway;
     private final AttachmentStorage storage;
     private final AttachmentLimits limits;
-    private final ReentrantLock[] stripes = new ReentrantLock[64];
 
     AttachmentsController(Commands commands, CommandGateway gateway, AttachmentStorage storage, AttachmentLimits limits) {
         this.commands = commands;
         this.gateway = gateway;
         this.storage = storage;
         this.limits = limits;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new ReentrantLock();
-        }
     }
 
     /**
@@ -83,19 +78,19 @@ class AttachmentsController {
             throw ApiException.validation(Map.of("file", List.of("A file is required: a part named 'file' with a filename")));
         }
         String requested = filenameField != null && !filenameField.isBlank() ? filenameField : file.getOriginalFilename();
-        String filename = oneAtATime(id, () -> gateway.sendAndWait(new CheckAttachment(id, caller.accountId(), requested)));
+        String filename = gateway.sendAndWait(new CheckAttachment(id, caller.accountId(), requested));
         String mimeType = mimeType(file.getContentType(), filename);
         String attachmentId = Ids.next("att");
         long size = file.getSize();
-        oneAtATime(caller.accountId(), () -> gateway.sendAndWait(
-                new ReserveStorage(caller.accountId(), attachmentId, size, limits.accountQuota().toBytes())));
+        gateway.sendAndWait(
+                new ReserveStorage(caller.accountId(), attachmentId, size, limits.accountQuota().toBytes()));
         try {
             AttachmentStorage.Stored stored;
             try (InputStream in = file.getInputStream()) {
                 stored = storage.store(attachmentId, id, caller.accountId(), filename, mimeType, in);
             }
-            AttachmentView view = oneAtATime(id, () -> commands.send(new AttachFile(id, caller.accountId(), attachmentId, filename,
-                    mimeType, stored.size(), stored.sha256(), attachmentId), id, AttachmentView::version, caller.accountId()));
+            AttachmentView view = commands.send(new AttachFile(id, caller.accountId(), attachmentId, filename,
+                    mimeType, stored.size(), stored.sha256(), attachmentId), id, AttachmentView::version, caller.accountId());
             String url = ServletUriComponentsBuilder.fromCurrentContextPath().path(AttachmentResource.contentPath(attachmentId))
                     .toUriString();
             return ResponseEntity.created(URI.create(url))
@@ -103,7 +98,7 @@ class AttachmentsController {
         } catch (RuntimeException | IOException e) {
             // refused or failed after the reservation (e.g. the conversation was deleted meanwhile): give everything back
             storage.discard(attachmentId);
-            oneAtATime(caller.accountId(), () -> gateway.sendAndWait(new ReleaseStorage(caller.accountId(), attachmentId)));
+            gateway.sendAndWait(new ReleaseStorage(caller.accountId(), attachmentId));
             if (e instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
@@ -117,29 +112,12 @@ class AttachmentsController {
         if (owner == null || !caller.accountId().equals(owner.accountId())) {
             throw ApiException.notFound("Attachment " + id + " not found");
         }
-        oneAtATime(owner.conversationId(), () -> commands.send(new DeleteAttachment(owner.conversationId(), caller.accountId(), id),
-                owner.conversationId(), (Long version) -> version, caller.accountId()));
+        commands.send(new DeleteAttachment(owner.conversationId(), caller.accountId(), id),
+                owner.conversationId(), (Long version) -> version, caller.accountId());
         // at once, so the space is free for the next upload; AttachmentCleanup does the same for every deletion, idempotently
-        oneAtATime(caller.accountId(), () -> gateway.sendAndWait(new ReleaseStorage(caller.accountId(), id)));
+        gateway.sendAndWait(new ReleaseStorage(caller.accountId(), id));
         storage.discard(id);
         return new Deleted(true, id);
-    }
-
-    /**
-     * Sends this JVM's commands for one aggregate one at a time. Axon opens the command's JDBC
-     * transaction before it waits for the aggregate's lock, so parallel uploads of one account (all
-     * on its Account aggregate) would each hold a pooled connection while waiting, and the one
-     * holding the lock could not get the connection its group commit needs. Striped locks: two
-     * aggregates may share one, which only costs a little waiting.
-     */
-    private <T> T oneAtATime(String aggregateId, java.util.function.Supplier<T> command) {
-        ReentrantLock lock = stripes[Math.floorMod(aggregateId.hashCode(), stripes.length)];
-        lock.lock();
-        try {
-            return command.get();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** The part's own type when it names one, else a guess from the filename, else bytes. */

@@ -46,6 +46,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -137,14 +138,29 @@ public class EventStoreAutoConfiguration {
     @ConditionalOnProperty(name = "soul.event-store", havingValue = "jdbc", matchIfMissing = true)
     static class Jdbc {
 
-        @Bean
-        public ConnectionProvider connectionProvider(DataSource dataSource) {
-            return new SpringDataSourceConnectionProvider(dataSource);
+        /**
+         * Axon begins a command's transaction before the command waits for its aggregate's lock. On the
+         * plain pool, commands queued on one busy aggregate would each hold a connection while waiting,
+         * and the one holding the lock could starve for the connection its group commit needs. Lazy
+         * connections are taken from the pool at the first statement, after the lock. (Held in a record,
+         * not a DataSource bean, which would hide the pool from everything that injects one.)
+         */
+        record LazyConnections(LazyConnectionDataSourceProxy dataSource) {
         }
 
         @Bean
-        public TransactionManager axonTransactionManager(DataSource dataSource) {
-            return new SpringTransactionManager(new DataSourceTransactionManager(dataSource));
+        LazyConnections lazyConnections(DataSource dataSource) {
+            return new LazyConnections(new LazyConnectionDataSourceProxy(dataSource));
+        }
+
+        @Bean
+        public ConnectionProvider connectionProvider(LazyConnections lazy) {
+            return new SpringDataSourceConnectionProvider(lazy.dataSource());
+        }
+
+        @Bean
+        public TransactionManager axonTransactionManager(LazyConnections lazy) {
+            return new SpringTransactionManager(new DataSourceTransactionManager(lazy.dataSource()));
         }
 
         @Bean

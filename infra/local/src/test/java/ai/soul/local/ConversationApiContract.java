@@ -272,4 +272,28 @@ abstract class ConversationApiContract {
         assertThat(error.get("message").asString()).isNotBlank();
         assertThat(response.raw().body()).doesNotContain("Exception", "at ai.soul", "trace");
     }
+
+    /** More parallel writes to one conversation than the event store has pooled connections: all succeed, none lost. */
+    @Test
+    void parallelWritesToOneConversationAllSucceed() throws Exception {
+        String id = api().post("/v1/conversations", key, "{\"title\": \"Busy\"}").body().get("id").asString();
+        int writers = 24;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<Api.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String body = "{\"metadata\": {\"writer_" + i + "\": " + i + "}}";
+                answers.add(pool.submit(() -> api().patch("/v1/conversations/" + id, key, body)));
+            }
+            for (var answer : answers) {
+                assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode metadata = api().get("/v1/conversations/" + id, key).body().get("metadata");
+        for (int i = 0; i < writers; i++) {
+            assertThat(metadata.get("writer_" + i).asInt()).isEqualTo(i);
+        }
+    }
 }
