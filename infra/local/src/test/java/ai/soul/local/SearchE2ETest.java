@@ -110,6 +110,25 @@ class SearchE2ETest {
     }
 
     @Test
+    void theLatestSummarysTopicsAndSentimentFilterTheHits() {
+        JsonNode summary = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/v1/conversations/" + pricingTitle, key).body(),
+                        c -> "completed".equals(c.get("status").asString())).get("summary");
+        String topic = summary.get("topics").get(0).asString();
+        String sentiment = summary.get("sentiment").asString();
+        String otherSentiment = sentiment.equals("negative") ? "positive" : "negative";
+
+        awaitSearch(key, "{\"query\": \"pricing\", \"filters\": {\"topics\": [\"" + topic + "\", \"nothing-like-it\"]}}",
+                List.of(pricingTitle));
+        awaitSearch(key, "{\"query\": \"pricing\", \"filters\": {\"topics\": [\"nothing-like-it\"]}}", List.of());
+        JsonNode bySentiment = awaitSearch(key, "{\"query\": \"pricing\", \"filters\": {\"sentiment\": \"" + sentiment + "\"}}",
+                ids(search(key, "{\"query\": \"pricing\", \"filters\": {\"sentiment\": \"" + sentiment + "\"}}").body()));
+        assertThat(ids(bySentiment)).contains(pricingTitle);
+        JsonNode byOther = search(key, "{\"query\": \"pricing\", \"filters\": {\"sentiment\": \"" + otherSentiment + "\"}}").body();
+        assertThat(ids(byOther)).doesNotContain(pricingTitle);
+    }
+
+    @Test
     void messagesAreSearchedAndTheirHtmlIsEscaped() {
         JsonNode found = awaitSearch(key, "{\"query\": \"checklist\"}", List.of(unrelated));
         String snippet = found.get("data").get(0).get("snippet").asString();
