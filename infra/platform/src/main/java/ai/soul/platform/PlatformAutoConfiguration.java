@@ -2,6 +2,8 @@ package ai.soul.platform;
 
 import ai.soul.platform.attachment.AttachmentLimits;
 import ai.soul.platform.auth.ApiKeyFilter;
+import ai.soul.platform.auth.AuthenticationRequiredFilter;
+import ai.soul.platform.tier.TierLimits;
 import ai.soul.platform.auth.CallerResolver;
 import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.consistency.ReadYourWritesInterceptor;
@@ -57,7 +59,7 @@ import java.util.List;
 /** What both apps share: the web edge, the event wire format, the read-model database, the topic. */
 @AutoConfiguration(beforeName = {"org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
         "org.springframework.boot.servlet.autoconfigure.MultipartAutoConfiguration"})
-@EnableConfigurationProperties(AttachmentLimits.class)
+@EnableConfigurationProperties({AttachmentLimits.class, TierLimits.class})
 @PropertySource("classpath:soul-platform.properties")
 @Import({ApiExceptionHandler.class, ErrorPage.class, HealthController.class})
 public class PlatformAutoConfiguration {
@@ -176,9 +178,17 @@ public class PlatformAutoConfiguration {
     }
 
     @Bean
-    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites, ErrorWriter errors) {
-        var registration = new FilterRegistrationBean<>(new ApiKeyFilter(accounts, readYourWrites, errors));
+    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites) {
+        var registration = new FilterRegistrationBean<>(new ApiKeyFilter(accounts, readYourWrites));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    /** After the rate limiter (HIGHEST_PRECEDENCE + 30), so refused credentials are limited per address too. */
+    @Bean
+    public FilterRegistrationBean<AuthenticationRequiredFilter> authenticationRequiredFilter(ErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new AuthenticationRequiredFilter(errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 40);
         return registration;
     }
 

@@ -1,8 +1,6 @@
 package ai.soul.platform.auth;
 
 import ai.soul.platform.consistency.ReadYourWrites;
-import ai.soul.platform.web.ApiException;
-import ai.soul.platform.web.ErrorWriter;
 import ai.soul.projections.account.Accounts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,33 +16,35 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every request except the public ones names its account with an API key, as
- * {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}.
+ * Finds the account a request names with an API key, as {@code Authorization: Bearer <key>} or
+ * {@code X-API-Key: <key>}, and records it as the request's {@link Caller}. It refuses nothing itself:
+ * the rate limiter runs next (so refused credentials are limited per client address, like any
+ * anonymous request), and {@link AuthenticationRequiredFilter} then refuses a non-public request
+ * that has no caller, with the reason recorded here.
  */
 public class ApiKeyFilter extends OncePerRequestFilter {
 
-    private static final Set<String> PUBLIC = Set.of("/v1/health", "/v1/auth/register", "/v1/auth/login");
+    static final Set<String> PUBLIC = Set.of("/v1/health", "/v1/auth/register", "/v1/auth/login");
+    /** Why a request has no caller, for {@link AuthenticationRequiredFilter} to answer. */
+    static final String FAILURE = ApiKeyFilter.class.getName() + ".failure";
 
     private final Accounts accounts;
     private final ReadYourWrites readYourWrites;
-    private final ErrorWriter errors;
     /**
      * Keys that were valid a moment ago, so a request does not look its key up in MongoDB every
      * time (that lookup was a tenth of the CPU of a write). Revocation must invalidate the entry:
      * until it exists, a key stays usable for at most {@link #KEY_CACHE_TTL}.
      */
-    private final Cache<String, String> validKeys = Caffeine.newBuilder()
+    private final Cache<String, Caller> validKeys = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(KEY_CACHE_TTL).build();
     static final Duration KEY_CACHE_TTL = Duration.ofSeconds(10);
 
-    public ApiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites, ErrorWriter errors) {
+    public ApiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites) {
         this.accounts = accounts;
         this.readYourWrites = readYourWrites;
-        this.errors = errors;
     }
 
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
+    static boolean isPublic(HttpServletRequest request) {
         String path = request.getRequestURI();
         return PUBLIC.contains(path) || path.startsWith("/actuator/") || path.equals("/error");
     }
@@ -54,23 +54,30 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<String> key = presentedKey(request);
         if (key.isEmpty()) {
-            errors.write(response, ApiException.unauthorized("An API key is required: Authorization: Bearer <key> or X-API-Key"));
-            return;
+            request.setAttribute(FAILURE, "An API key is required: Authorization: Bearer <key> or X-API-Key");
+        } else {
+            Caller caller = callerFor(key.get());
+            if (caller == null) {
+                request.setAttribute(FAILURE, "Invalid or revoked API key");
+            } else {
+                request.setAttribute(Caller.ATTRIBUTE, caller);
+            }
         }
-        String hash = ApiKeys.hash(key.get());
-        String account = validKeys.getIfPresent(hash);
-        if (account == null) {
+        chain.doFilter(request, response);
+    }
+
+    private Caller callerFor(String key) {
+        String hash = ApiKeys.hash(key);
+        Caller caller = validKeys.getIfPresent(hash);
+        if (caller == null) {
             // a key issued a moment ago may not be in the read model yet
             readYourWrites.awaitFor(ReadYourWrites.keyReader(hash));
-            account = accounts.accountForKey(hash).orElse(null);
-            if (account == null) {
-                errors.write(response, ApiException.unauthorized("Invalid or revoked API key"));
-                return;
+            caller = accounts.callerForKey(hash).map(k -> new Caller(k.accountId(), k.tier(), k.keyId())).orElse(null);
+            if (caller != null) {
+                validKeys.put(hash, caller);
             }
-            validKeys.put(hash, account);
         }
-        request.setAttribute(Caller.ATTRIBUTE, new Caller(account));
-        chain.doFilter(request, response);
+        return caller;
     }
 
     private static Optional<String> presentedKey(HttpServletRequest request) {

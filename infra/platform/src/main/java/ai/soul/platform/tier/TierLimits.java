@@ -1,0 +1,37 @@
+package ai.soul.platform.tier;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.util.Map;
+
+/**
+ * Requests allowed per account in each window, by tier ({@code soul.tiers.<tier>.per-minute|per-hour|per-day}),
+ * and per client address on the public endpoints ({@code soul.rate-limits.public.*}). A window left out
+ * (null) does not limit. Configuration, not code: the defaults are in soul-platform.properties.
+ */
+@ConfigurationProperties("soul")
+public record TierLimits(Map<String, Limits> tiers, RateLimits rateLimits) {
+
+    public record Limits(Long perMinute, Long perHour, Long perDay) {
+    }
+
+    public record RateLimits(Limits publicEndpoints) {
+    }
+
+    public boolean knows(String tier) {
+        return tiers.containsKey(tier);
+    }
+
+    public Limits of(String tier) {
+        Limits limits = tiers.get(tier);
+        if (limits == null) {
+            throw new IllegalArgumentException("No limits are configured for tier " + tier);
+        }
+        return limits;
+    }
+
+    /** Per client address, for requests that name no account. */
+    public Limits publicEndpoints() {
+        return rateLimits.publicEndpoints();
+    }
+}
