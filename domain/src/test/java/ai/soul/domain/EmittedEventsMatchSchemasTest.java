@@ -213,6 +213,7 @@ class EmittedEventsMatchSchemasTest {
 
     private static void accountPaths(List<Emission> all) {
         storagePaths(all);
+        accessPaths(all);
         emitRegistration(all, "register with every field",
                 new RegisterAccount(ACCOUNT, " Ada.Lovelace@Example.COM ", "correct horse battery staple", "Ada Lovelace",
                         "Analytical Engines Ltd", "pro", KEY, SECRET.substring(0, 9), sha256(SECRET)));
@@ -244,6 +245,40 @@ class EmittedEventsMatchSchemasTest {
         assertThat(claimed).as("the email claim of %s", path).hasSize(1);
         claimed.forEach(payload -> all.add(new Emission(path + " (email claim)", payload)));
         assertThat(all.size() - before).as("events of %s", path).isEqualTo(3);
+    }
+
+    /** Keys, tiers and identity logins. */
+    private static void accessPaths(List<Emission> all) {
+        var registered = new ai.soul.schemas.account.AccountRegistered(ACCOUNT, "ada@example.com", HASHER.hash("correct horse"),
+                null, null, "free");
+        var issued = new ai.soul.schemas.account.ApiKeyIssued(ACCOUNT, KEY, SECRET.substring(0, 9), sha256(SECRET));
+        String otherKey = "key_01JQ8X8F9G0H1J2K3M4N5P6Q7S";
+        emit(all, "issue another API key", account().given(registered, issued),
+                new ai.soul.domain.account.AccountCommands.IssueApiKey(ACCOUNT, otherKey, "sk_other12", sha256(SECRET + "2")));
+        emit(all, "revoke an API key", account().given(registered, issued),
+                new ai.soul.domain.account.AccountCommands.RevokeApiKey(ACCOUNT, KEY));
+        AggregateTestFixture<Object> tiers = account();
+        tiers.registerInjectableResource((ai.soul.domain.account.TierCatalogue) tier -> true);
+        emit(all, "change tier", tiers.given(registered), new ai.soul.domain.account.AccountCommands.ChangeTier(ACCOUNT, "enterprise"));
+
+        InMemoryEventStorageEngine claimEvents = new InMemoryEventStorageEngine();
+        EmbeddedEventStore claimStore = EmbeddedEventStore.builder().storageEngine(claimEvents).build();
+        var emails = EventSourcingRepository.builder(aggregate("ai.soul.domain.account.EmailClaim")).eventStore(claimStore).build();
+        var identities = EventSourcingRepository.builder(aggregate("ai.soul.domain.account.IdentityClaim")).eventStore(claimStore).build();
+        AggregateTestFixture<Object> fixture = account();
+        fixture.registerRepositoryProvider(new RepositoryProvider() {
+            @SuppressWarnings("unchecked")
+            @Override
+            public <T> Repository<T> repositoryFor(Class<T> type) {
+                return (Repository<T>) (type.getSimpleName().equals("IdentityClaim") ? identities : emails);
+            }
+        });
+        String issuer = "https://securetoken.google.com/soul-demo";
+        emit(all, "register by identity", fixture.givenNoPriorActivity(),
+                new ai.soul.domain.account.AccountCommands.RegisterByIdentity(ACCOUNT, "Ada@Example.com", "Ada", "free", issuer,
+                        ai.soul.domain.account.ClaimKeys.identity(issuer, "uid-1")));
+        claimEvents.readEvents(null, false).map(m -> (Object) m.getPayload())
+                .forEach(payload -> all.add(new Emission("register by identity (claims)", payload)));
     }
 
     /** Reserving and releasing storage, on an account given as its registration event. */

@@ -1,6 +1,10 @@
 package ai.soul.schemas;
 
 import ai.soul.schemas.account.AccountRegistered;
+import ai.soul.schemas.account.AccountRegisteredByIdentity;
+import ai.soul.schemas.account.ApiKeyRevoked;
+import ai.soul.schemas.account.IdentityClaimed;
+import ai.soul.schemas.account.TierChanged;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.EmailClaimed;
 import ai.soul.schemas.account.StorageReleased;
@@ -30,6 +34,10 @@ public final class Events {
             EmailClaimed.class,
             AccountRegistered.class,
             ApiKeyIssued.class,
+            ApiKeyRevoked.class,
+            TierChanged.class,
+            AccountRegisteredByIdentity.class,
+            IdentityClaimed.class,
             ConversationCreated.class,
             ConversationUpdated.class,
             ConversationDeleted.class,

@@ -123,7 +123,14 @@ class EventSchemasTest {
                         SHA256, "6560a1f2e4b0c1d2e3f4a5b6"),
                 new AttachmentDeleted(CONVERSATION, ACCOUNT, ATTACHMENT, 102_400),
                 new StorageReserved(ACCOUNT, ATTACHMENT, 102_400),
-                new StorageReleased(ACCOUNT, ATTACHMENT, 0));
+                new StorageReleased(ACCOUNT, ATTACHMENT, 0),
+                new ai.soul.schemas.account.ApiKeyRevoked(ACCOUNT, "key_01JD5X9B2C4D6E8F0G1H3J5K7M", "a".repeat(64)),
+                new ai.soul.schemas.account.TierChanged(ACCOUNT, "free", "pro"),
+                new ai.soul.schemas.account.AccountRegisteredByIdentity(ACCOUNT, "ada@example.com", "Ada", "free",
+                        "https://securetoken.google.com/soul-demo"),
+                new ai.soul.schemas.account.AccountRegisteredByIdentity(ACCOUNT, "ada@example.com", null, "free",
+                        "https://accounts.example.com"),
+                new ai.soul.schemas.account.IdentityClaimed("b".repeat(64), ACCOUNT, "https://accounts.example.com"));
     }
 
     /** Instances that break the contract in one way each, and the property their one error names. */

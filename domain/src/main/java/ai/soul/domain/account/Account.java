@@ -1,7 +1,19 @@
 package ai.soul.domain.account;
 
 import ai.soul.domain.Checks;
+import ai.soul.domain.Conflict;
+import ai.soul.domain.NotFound;
+import ai.soul.domain.RuleViolation;
+import ai.soul.domain.account.AccountCommands.ChangeTier;
+import ai.soul.domain.account.AccountCommands.CheckPassword;
+import ai.soul.domain.account.AccountCommands.IssueApiKey;
+import ai.soul.domain.account.AccountCommands.LinkIdentity;
 import ai.soul.domain.account.AccountCommands.RegisterAccount;
+import ai.soul.domain.account.AccountCommands.RegisterByIdentity;
+import ai.soul.domain.account.AccountCommands.RevokeApiKey;
+import ai.soul.schemas.account.AccountRegisteredByIdentity;
+import ai.soul.schemas.account.ApiKeyRevoked;
+import ai.soul.schemas.account.TierChanged;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.StorageReleased;
@@ -20,8 +32,9 @@ import org.axonframework.spring.stereotype.Aggregate;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -39,7 +52,10 @@ class Account {
      * letters, other scripts or emoji, which take 2 to 4 bytes each.
      */
     static final int MAX_PASSWORD_BYTES = 72;
+    /** The tiers AccountRegistered v1 can carry (its schema lists them); a later tier change may name any configured tier. */
     static final Set<String> TIERS = Set.of("free", "premium", "ultra", "pro", "api", "enterprise");
+    /** Active keys an account may hold at once: enough for every environment and rotation, few enough to audit. */
+    static final int MAX_ACTIVE_KEYS = 20;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     @AggregateIdentifier
@@ -47,8 +63,12 @@ class Account {
     private String email;
     private String name;
     private String tier;
+    private String passwordHash;
     private Instant createdAt;
     private long version;
+    /** Key id to key hash, of the keys not revoked. */
+    private final Map<String, String> activeKeys = new HashMap<>();
+    private final Set<String> revokedKeys = new HashSet<>();
 
     Account() {
     }
@@ -60,7 +80,7 @@ class Account {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     AccountView handle(RegisterAccount cmd, PasswordHasher hasher) throws Exception {
-        String email = cmd.email() == null ? null : cmd.email().strip().toLowerCase(Locale.ROOT);
+        String email = ClaimKeys.normaliseEmail(cmd.email());
         Checks checks = new Checks()
                 .required("email", email, "Email is required")
                 .maxLength("email", email, 254, "Email must be at most 254 characters")
@@ -82,13 +102,99 @@ class Account {
         checks.orThrow();
         apply(new AccountRegistered(cmd.accountId(), email, hasher.hash(cmd.password()), cmd.name(), cmd.companyName(), cmd.tier()));
         apply(new ApiKeyIssued(cmd.accountId(), cmd.keyId(), cmd.keyPrefix(), cmd.keyHash()));
-        String emailHash = EmailClaim.hashOf(email);
+        String emailHash = ClaimKeys.email(email);
         createNew(EmailClaim.class, () -> new EmailClaim(emailHash, cmd.accountId()));
+        return view();
+    }
+
+    /**
+     * The provider vouched for the address, so there is no password to check; the address and the
+     * identity are claimed like at a registration, so a second account cannot take either.
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    AccountView handle(RegisterByIdentity cmd) throws Exception {
+        String email = ClaimKeys.normaliseEmail(cmd.email());
+        Checks checks = new Checks()
+                .required("email", email, "The identity token carries no email address")
+                .maxLength("email", email, 254, "Email must be at most 254 characters")
+                .required("issuer", cmd.issuer(), "Issuer is required")
+                .oneOf("tier", cmd.tier(), TIERS);
+        if (email != null && !email.isBlank() && !EMAIL.matcher(email).matches()) {
+            checks.add("email", "Email must be a valid email address");
+        }
+        checks.orThrow();
+        String name = cmd.name() == null || cmd.name().length() <= 200 ? cmd.name() : cmd.name().substring(0, 200);
+        apply(new AccountRegisteredByIdentity(cmd.accountId(), email, name, cmd.tier(), cmd.issuer()));
+        createNew(EmailClaim.class, () -> new EmailClaim(ClaimKeys.email(email), cmd.accountId()));
+        createNew(IdentityClaim.class, () -> new IdentityClaim(cmd.identityHash(), cmd.accountId(), cmd.issuer()));
+        return view();
+    }
+
+    /** A second claim of one identity fails in the event store, like a second claim of an address. */
+    @CommandHandler
+    AccountView handle(LinkIdentity cmd) throws Exception {
+        createNew(IdentityClaim.class, () -> new IdentityClaim(cmd.identityHash(), id, cmd.issuer()));
+        return view();
+    }
+
+    @CommandHandler
+    AccountView handle(CheckPassword cmd, PasswordHasher hasher) {
+        if (passwordHash == null || cmd.password() == null || !hasher.matches(cmd.password(), passwordHash)) {
+            throw new InvalidCredentials();
+        }
+        return view();
+    }
+
+    @CommandHandler
+    AccountView handle(ChangeTier cmd, TierCatalogue tiers) {
+        if (cmd.tier() == null || !tiers.knows(cmd.tier())) {
+            throw new RuleViolation(Map.of("tier", List.of("Tier must be one of the configured tiers")));
+        }
+        if (!cmd.tier().equals(tier)) {
+            apply(new TierChanged(id, tier, cmd.tier()));
+        }
+        return view();
+    }
+
+    @CommandHandler
+    AccountView handle(IssueApiKey cmd) {
+        if (activeKeys.size() >= MAX_ACTIVE_KEYS) {
+            throw new Conflict("An account holds at most " + MAX_ACTIVE_KEYS + " active API keys; revoke one first");
+        }
+        apply(new ApiKeyIssued(id, cmd.keyId(), cmd.keyPrefix(), cmd.keyHash()));
+        return view();
+    }
+
+    /** Revoking twice is not an error: the key is revoked either way. Another account's key is not found. */
+    @CommandHandler
+    AccountView handle(RevokeApiKey cmd) {
+        String hash = activeKeys.get(cmd.keyId());
+        if (hash != null) {
+            apply(new ApiKeyRevoked(id, cmd.keyId(), hash));
+        } else if (!revokedKeys.contains(cmd.keyId())) {
+            throw new NotFound("API key");
+        }
+        return view();
+    }
+
+    private AccountView view() {
         return new AccountView(id, email, name, tier, createdAt, version);
     }
 
     @EventSourcingHandler
     void on(AccountRegistered e, @Timestamp Instant at, @SequenceNumber long seq) {
+        id = e.accountId();
+        email = e.email();
+        name = e.name();
+        tier = e.tier();
+        passwordHash = e.passwordHash();
+        createdAt = at;
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(AccountRegisteredByIdentity e, @Timestamp Instant at, @SequenceNumber long seq) {
         id = e.accountId();
         email = e.email();
         name = e.name();
@@ -99,6 +205,20 @@ class Account {
 
     @EventSourcingHandler
     void on(ApiKeyIssued e, @SequenceNumber long seq) {
+        activeKeys.put(e.keyId(), e.keyHash());
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(ApiKeyRevoked e, @SequenceNumber long seq) {
+        activeKeys.remove(e.keyId());
+        revokedKeys.add(e.keyId());
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(TierChanged e, @SequenceNumber long seq) {
+        tier = e.tier();
         version = seq;
     }
 

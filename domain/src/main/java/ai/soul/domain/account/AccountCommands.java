@@ -33,4 +33,45 @@ public final class AccountCommands {
     /** Gives back what was reserved for an attachment; an attachment with nothing reserved changes nothing. */
     public record ReleaseStorage(@TargetAggregateIdentifier String accountId, String attachmentId) {
     }
+
+    /** Moves the account to another tier; the tiers a deployment knows come from its configuration ({@link TierCatalogue}). */
+    public record ChangeTier(@TargetAggregateIdentifier String accountId, String tier) {
+    }
+
+    /** Issues one more API key; as at registration, only the key's hash and prefix enter the domain. */
+    public record IssueApiKey(@TargetAggregateIdentifier String accountId, String keyId, String keyPrefix, String keyHash) {
+    }
+
+    /** Revokes one of the account's keys; a key already revoked stays revoked and nothing changes. */
+    public record RevokeApiKey(@TargetAggregateIdentifier String accountId, String keyId) {
+    }
+
+    /** Checks a password against the account's; answers the account, or fails with {@link InvalidCredentials}. */
+    public record CheckPassword(@TargetAggregateIdentifier String accountId, String password) {
+    }
+
+    /**
+     * Opens an account on a first login with an identity provider's token: the provider vouched for
+     * the email address, so there is no password; {@code identityHash} ties the identity to the account.
+     */
+    public record RegisterByIdentity(
+            @TargetAggregateIdentifier String accountId,
+            String email,
+            String name,
+            String tier,
+            String issuer,
+            String identityHash) {
+    }
+
+    /** Ties an identity at a provider to an existing account (the provider vouched for its email address). */
+    public record LinkIdentity(@TargetAggregateIdentifier String accountId, String issuer, String identityHash) {
+    }
+
+    /** Which account holds an email address; fails with NotFound when none does. */
+    public record FindAccountByEmail(@TargetAggregateIdentifier String emailHash) {
+    }
+
+    /** Which account an identity at a provider belongs to; fails with NotFound when none does. */
+    public record FindAccountByIdentity(@TargetAggregateIdentifier String identityHash) {
+    }
 }

@@ -1,14 +1,12 @@
 package ai.soul.domain.account;
 
+import ai.soul.domain.account.AccountCommands.FindAccountByEmail;
 import ai.soul.schemas.account.EmailClaimed;
+import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -18,6 +16,7 @@ class EmailClaim {
 
     @AggregateIdentifier
     private String emailHash;
+    private String accountId;
 
     EmailClaim() {
     }
@@ -26,17 +25,15 @@ class EmailClaim {
         apply(new EmailClaimed(emailHash, accountId));
     }
 
-    static String hashOf(String normalisedEmail) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(normalisedEmail.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+    @CommandHandler
+    String handle(FindAccountByEmail cmd) {
+        return accountId;
     }
+
 
     @EventSourcingHandler
     void on(EmailClaimed e) {
         emailHash = e.emailHash();
+        accountId = e.accountId();
     }
 }
