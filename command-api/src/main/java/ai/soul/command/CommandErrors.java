@@ -3,6 +3,7 @@ package ai.soul.command;
 import ai.soul.domain.Conflict;
 import ai.soul.domain.NotFound;
 import ai.soul.domain.RuleViolation;
+import ai.soul.domain.account.InvalidCredentials;
 import ai.soul.platform.web.ApiException;
 import ai.soul.platform.web.ErrorEnvelope;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -35,8 +36,19 @@ public class CommandErrors {
         return answer(ApiException.notFound("Not found"));
     }
 
+    @ExceptionHandler(InvalidCredentials.class)
+    public ResponseEntity<ErrorEnvelope> invalidCredentials(InvalidCredentials e) {
+        return answer(ApiException.unauthorized(e.getMessage()));
+    }
+
+    /** A rule about the state, in its own words. */
+    @ExceptionHandler(Conflict.class)
+    public ResponseEntity<ErrorEnvelope> ruleConflict(Conflict e) {
+        return answer(ApiException.conflict(e.getMessage()));
+    }
+
     /** Two writers at once, or an id used twice; a retry reads the new state. */
-    @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class, Conflict.class})
+    @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class})
     public ResponseEntity<ErrorEnvelope> conflict(RuntimeException e) {
         return answer(ApiException.conflict("The resource was changed concurrently or already exists; retry"));
     }

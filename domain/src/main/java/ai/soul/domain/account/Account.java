@@ -6,6 +6,7 @@ import ai.soul.domain.NotFound;
 import ai.soul.domain.RuleViolation;
 import ai.soul.domain.account.AccountCommands.ChangeTier;
 import ai.soul.domain.account.AccountCommands.CheckPassword;
+import ai.soul.domain.account.AccountCommands.DescribeAccount;
 import ai.soul.domain.account.AccountCommands.IssueApiKey;
 import ai.soul.domain.account.AccountCommands.LinkIdentity;
 import ai.soul.domain.account.AccountCommands.RegisterAccount;
@@ -175,6 +176,11 @@ class Account {
         } else if (!revokedKeys.contains(cmd.keyId())) {
             throw new NotFound("API key");
         }
+        return view();
+    }
+
+    @CommandHandler
+    AccountView handle(DescribeAccount cmd) {
         return view();
     }
 

@@ -74,4 +74,8 @@ public final class AccountCommands {
     /** Which account an identity at a provider belongs to; fails with NotFound when none does. */
     public record FindAccountByIdentity(@TargetAggregateIdentifier String identityHash) {
     }
+
+    /** The account as the event store has it now, for an answer that cannot wait for the read models (a login). */
+    public record DescribeAccount(@TargetAggregateIdentifier String accountId) {
+    }
 }

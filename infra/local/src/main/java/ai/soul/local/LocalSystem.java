@@ -6,7 +6,13 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import ai.soul.platform.auth.AccessTokens;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +51,9 @@ public final class LocalSystem implements AutoCloseable {
                 mongo = EmbeddedMongoServer.start(data.resolve("readmodels"));
                 args.add("--spring.mongodb.uri=" + mongo.connectionString());
             }
+            if (blank(env.get("SOUL_TOKEN_SECRET"))) {
+                args.add("--soul.auth.token-secret=" + tokenSecret(data));
+            }
             args.addAll(List.of(extraArgs));
             var context = SpringApplication.run(LocalApplication.class, args.toArray(String[]::new));
             return new LocalSystem(broker, mongo, context);
@@ -69,6 +78,28 @@ public final class LocalSystem implements AutoCloseable {
         context.close();
         if (mongo != null) mongo.close();
         if (broker != null) broker.close();
+    }
+
+    /**
+     * The access-token secret of this data directory, made on first start and readable by its owner
+     * only, so tokens outlive a restart without anyone having to invent a secret.
+     */
+    private static String tokenSecret(Path data) {
+        Path file = data.resolve("secrets").resolve("token-secret");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, AccessTokens.newSecret());
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // a file system without POSIX permissions: the data directory's own protection applies
+                }
+            }
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the access-token secret under " + file, e);
+        }
     }
 
     private static boolean blank(String value) {

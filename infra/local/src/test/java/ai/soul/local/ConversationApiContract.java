@@ -226,7 +226,7 @@ abstract class ConversationApiContract {
         var first = api().post("/v1/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"long enough\",\"company_name\":\"Acme\"}");
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.body().get("api_key").asString()).startsWith("sk_");
-        assertThat(first.body().get("tier").asString()).isEqualTo("free");
+        assertThat(first.body().get("tier").asString()).isEqualTo("enterprise"); // SOUL_DEFAULT_TIER of the tests (config/application.properties)
         assertThat(first.body().get("user_id").asString()).matches("usr_[0-9A-Z]{26}");
         assertThat(first.body().get("message").asString()).contains("will not be shown again");
         // the key works at once, under either header

@@ -15,6 +15,11 @@ public final class Ids {
         return prefix + "_" + UlidCreator.getMonotonicUlid();
     }
 
+    /** When an id was made, to the millisecond (its ULID's time). */
+    public static java.time.Instant instantOf(String id) {
+        return com.github.f4b6a3.ulid.Ulid.from(id.substring(id.indexOf('_') + 1)).getInstant();
+    }
+
     /** Whether {@code id} has the shape of an id with this prefix; anything else cannot exist. */
     public static boolean looksLike(String prefix, String id) {
         return id != null && id.length() == prefix.length() + 27 && id.startsWith(prefix + "_")

@@ -1,7 +1,20 @@
 package ai.soul.platform;
 
 import ai.soul.platform.attachment.AttachmentLimits;
+import ai.soul.platform.auth.AccessTokens;
+import ai.soul.platform.auth.AccountChangesListener;
 import ai.soul.platform.auth.ApiKeyFilter;
+import ai.soul.platform.auth.Callers;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
 import ai.soul.platform.auth.AuthenticationRequiredFilter;
 import ai.soul.platform.tier.TierLimits;
 import ai.soul.platform.auth.CallerResolver;
@@ -178,8 +191,36 @@ public class PlatformAutoConfiguration {
     }
 
     @Bean
-    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites) {
-        var registration = new FilterRegistrationBean<>(new ApiKeyFilter(accounts, readYourWrites));
+    public AccessTokens accessTokens(@Value("${soul.auth.token-secret:}") String secret, @Value("${soul.auth.token-issuer}") String issuer,
+                                     @Value("${soul.auth.token-ttl}") Duration ttl) {
+        return new AccessTokens(secret, issuer, ttl, Clock.systemUTC());
+    }
+
+    @Bean
+    public Callers callers(Accounts accounts, ReadYourWrites readYourWrites, AccessTokens accessTokens) {
+        return new Callers(accounts, readYourWrites, accessTokens);
+    }
+
+    /** Other instances' revocations and tier changes, from the end of the topic, in a group of this instance alone. */
+    @Bean
+    public ConcurrentMessageListenerContainer<String, byte[]> accountChangesListener(
+            KafkaProperties kafka, Callers callers, CloudEventCodec codec, @Value("${soul.kafka.topic}") String topic) {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "account-changes-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ContainerProperties properties = new ContainerProperties(topic);
+        properties.setMessageListener(new AccountChangesListener(callers, codec));
+        properties.setAckMode(ContainerProperties.AckMode.MANUAL); // never acknowledged: nothing to resume from
+        properties.setPollTimeout(200);
+        return new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(config), properties);
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(Callers callers) {
+        var registration = new FilterRegistrationBean<>(new ApiKeyFilter(callers));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }

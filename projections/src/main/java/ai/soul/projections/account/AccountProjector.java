@@ -4,10 +4,14 @@ import ai.soul.projections.BulkWrites;
 import ai.soul.projections.Projector;
 import ai.soul.schemas.PublishedEvent;
 import ai.soul.schemas.account.AccountRegistered;
+import ai.soul.schemas.account.AccountRegisteredByIdentity;
 import ai.soul.schemas.account.ApiKeyIssued;
+import ai.soul.schemas.account.ApiKeyRevoked;
+import ai.soul.schemas.account.TierChanged;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -29,6 +33,13 @@ public class AccountProjector implements Projector {
     public AccountProjector(MongoDatabase db) {
         this.accounts = db.getCollection(Accounts.ACCOUNTS);
         this.apiKeys = db.getCollection(Accounts.API_KEYS);
+        createIndexes();
+    }
+
+    /** The embedded server uses an index only when a filter names exactly its keys: one per lookup. */
+    private void createIndexes() {
+        apiKeys.createIndex(Indexes.ascending("account_id"));
+        apiKeys.createIndex(Indexes.ascending("key_id"));
     }
 
     @Override
@@ -46,6 +57,21 @@ public class AccountProjector implements Projector {
                         Updates.setOnInsert("tier", e.tier()),
                         Updates.setOnInsert("created_at", at),
                         Updates.setOnInsert("version", event.sequence())), UPSERT));
+            } else if (event.data() instanceof AccountRegisteredByIdentity e) {
+                accountWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.accountId()), Updates.combine(
+                        Updates.setOnInsert("email", e.email()),
+                        Updates.setOnInsert("name", e.name()),
+                        Updates.setOnInsert("tier", e.tier()),
+                        Updates.setOnInsert("created_at", at),
+                        Updates.setOnInsert("version", event.sequence())), UPSERT));
+            } else if (event.data() instanceof TierChanged e) {
+                // a replayed older change must not undo a newer one
+                accountWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
+                        Filters.or(Filters.exists("tier_version", false), Filters.lt("tier_version", event.sequence()))),
+                        Updates.combine(Updates.set("tier", e.tier()), Updates.set("tier_version", event.sequence()))));
+            } else if (event.data() instanceof ApiKeyRevoked e) {
+                keyWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.keyHash()), Filters.exists("revoked_at", false)),
+                        Updates.set("revoked_at", at)));
             } else if (event.data() instanceof ApiKeyIssued e) {
                 keyWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.keyHash()), Updates.combine(
                         Updates.setOnInsert("key_id", e.keyId()),
@@ -62,5 +88,6 @@ public class AccountProjector implements Projector {
     public void reset() {
         accounts.drop();
         apiKeys.drop();
+        createIndexes();
     }
 }

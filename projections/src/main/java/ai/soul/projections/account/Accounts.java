@@ -5,6 +5,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads of the account read models. */
@@ -21,18 +23,36 @@ public class Accounts {
         this.apiKeys = db.getCollection(API_KEYS);
     }
 
-    /** Who presents a key: its account, that account's tier, and the key's id. */
-    public record KeyOwner(String accountId, String tier, String keyId) {
+    /** An unrevoked key: its account and its id. */
+    public record Key(String accountId, String keyId) {
     }
 
-    /** The owner of the unrevoked key with this SHA-256 hash. */
-    public Optional<KeyOwner> callerForKey(String keyHash) {
+    /** The unrevoked key with this SHA-256 hash, by _id, so it stays fast as keys grow. */
+    public Optional<Key> activeKey(String keyHash) {
         Document key = apiKeys.find(Filters.eq("_id", keyHash)).first();
-        if (key == null || key.get("revoked_at") != null) {
-            return Optional.empty();
-        }
-        String accountId = key.getString("account_id");
-        return tierOf(accountId).map(tier -> new KeyOwner(accountId, tier, key.getString("key_id")));
+        return key == null || key.get("revoked_at") != null ? Optional.empty()
+                : Optional.of(new Key(key.getString("account_id"), key.getString("key_id")));
+    }
+
+    /** The hash of one of the account's keys, revoked or not; empty for another account's key. */
+    public Optional<String> keyHash(String accountId, String keyId) {
+        Document key = apiKeys.find(Filters.eq("key_id", keyId)).first();
+        return key == null || !accountId.equals(key.getString("account_id")) ? Optional.empty() : Optional.of(key.getString("_id"));
+    }
+
+    /** The account's keys, newest first. */
+    public List<Document> keysOf(String accountId, int skip, int limit) {
+        return apiKeys.find(Filters.eq("account_id", accountId)).sort(new Document("created_at", -1).append("key_id", -1))
+                .skip(skip).limit(limit).into(new ArrayList<>());
+    }
+
+    public long countKeys(String accountId) {
+        return apiKeys.countDocuments(Filters.eq("account_id", accountId));
+    }
+
+    /** The account document: email, name, company_name, tier, created_at. */
+    public Optional<Document> account(String accountId) {
+        return Optional.ofNullable(accounts.find(Filters.eq("_id", accountId)).first());
     }
 
     /** The account's tier, by _id. */
@@ -41,9 +61,4 @@ public class Accounts {
         return account == null ? Optional.empty() : Optional.ofNullable(account.getString("tier"));
     }
 
-    /** The account that owns the key with this SHA-256 hash; by _id, so it stays fast as keys grow. */
-    public Optional<String> accountForKey(String keyHash) {
-        Document key = apiKeys.find(Filters.eq("_id", keyHash)).first();
-        return key == null || key.get("revoked_at") != null ? Optional.empty() : Optional.of(key.getString("account_id"));
-    }
 }

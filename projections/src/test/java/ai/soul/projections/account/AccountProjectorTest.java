@@ -126,14 +126,14 @@ class AccountProjectorTest {
     void everyIssuedKeyLeadsToItsAccount() {
         build();
 
-        assertThat(accounts.accountForKey(sha256(ADA_SECRET))).contains(ADA);
-        assertThat(accounts.accountForKey(sha256(ADA_SECOND_SECRET))).contains(ADA);
-        assertThat(accounts.accountForKey(sha256(BOB_SECRET))).contains(BOB);
-        assertThat(accounts.accountForKey(sha256(OPS_SECRET))).contains(OPS);
-        assertThat(accounts.accountForKey(sha256("soul_not-a-key-anyone-was-given"))).isEmpty();
+        assertThat(accounts.activeKey(sha256(ADA_SECRET))).map(Accounts.Key::accountId).contains(ADA);
+        assertThat(accounts.activeKey(sha256(ADA_SECOND_SECRET))).map(Accounts.Key::accountId).contains(ADA);
+        assertThat(accounts.activeKey(sha256(BOB_SECRET))).map(Accounts.Key::accountId).contains(BOB);
+        assertThat(accounts.activeKey(sha256(OPS_SECRET))).map(Accounts.Key::accountId).contains(OPS);
+        assertThat(accounts.activeKey(sha256("soul_not-a-key-anyone-was-given"))).map(Accounts.Key::accountId).isEmpty();
         // the plain key or its prefix is not what the keys are found by
-        assertThat(accounts.accountForKey(ADA_SECRET)).isEmpty();
-        assertThat(accounts.accountForKey(prefix(ADA_SECRET))).isEmpty();
+        assertThat(accounts.activeKey(ADA_SECRET)).map(Accounts.Key::accountId).isEmpty();
+        assertThat(accounts.activeKey(prefix(ADA_SECRET))).map(Accounts.Key::accountId).isEmpty();
     }
 
     @Test
@@ -178,8 +178,8 @@ class AccountProjectorTest {
         build();
         db.getCollection(API_KEYS).updateOne(Filters.eq("_id", sha256(BOB_SECRET)), Updates.set("revoked_at", new Date()));
 
-        assertThat(accounts.accountForKey(sha256(BOB_SECRET))).isEmpty();
-        assertThat(accounts.accountForKey(sha256(ADA_SECRET))).contains(ADA);
+        assertThat(accounts.activeKey(sha256(BOB_SECRET))).map(Accounts.Key::accountId).isEmpty();
+        assertThat(accounts.activeKey(sha256(ADA_SECRET))).map(Accounts.Key::accountId).contains(ADA);
     }
 
     @Test
@@ -205,7 +205,7 @@ class AccountProjectorTest {
         logTwice.addAll(log);
         projector.apply(logTwice);
         assertThat(state()).isEqualTo(reference);
-        assertThat(accounts.accountForKey(sha256(ADA_SECRET))).contains(ADA);
+        assertThat(accounts.activeKey(sha256(ADA_SECRET))).map(Accounts.Key::accountId).contains(ADA);
     }
 
     @Test
@@ -241,11 +241,11 @@ class AccountProjectorTest {
 
         projector.reset();
         assertThat(state()).allSatisfy((collection, documents) -> assertThat(documents).isEmpty());
-        assertThat(accounts.accountForKey(sha256(ADA_SECRET))).isEmpty();
+        assertThat(accounts.activeKey(sha256(ADA_SECRET))).map(Accounts.Key::accountId).isEmpty();
 
         applyAll(projector, randomBatches(log, new Random(5)));
         assertThat(state()).isEqualTo(reference);
-        assertThat(accounts.accountForKey(sha256(ADA_SECRET))).contains(ADA);
+        assertThat(accounts.activeKey(sha256(ADA_SECRET))).map(Accounts.Key::accountId).contains(ADA);
     }
 
     @Test
@@ -259,10 +259,45 @@ class AccountProjectorTest {
         more.add(eve, new ApiKeyIssued(eve, "key_01JQ8XE1E2E3E4E5E6E7E8E9EB", "soul_eeee", sha256("soul_eeee-secret")));
         applyAll(projector, batches(more.events(), 1));
         applyAll(projector, randomBatches(log, new Random(9)));
-        assertThat(accounts.accountForKey(sha256("soul_eeee-secret"))).contains(eve);
-        assertThat(accounts.accountForKey(sha256(OPS_SECRET))).contains(OPS);
-        assertThat(accounts.accountForKey(sha256("soul_unknown"))).isEmpty();
+        assertThat(accounts.activeKey(sha256("soul_eeee-secret"))).map(Accounts.Key::accountId).contains(eve);
+        assertThat(accounts.activeKey(sha256(OPS_SECRET))).map(Accounts.Key::accountId).contains(OPS);
+        assertThat(accounts.activeKey(sha256("soul_unknown"))).map(Accounts.Key::accountId).isEmpty();
 
         assertThat(mongo.scans(db)).isEmpty();
+    }
+
+    @Test
+    void revocationTierChangesAndIdentityAccountsAreProjectedAndReplaysChangeNothing() {
+        History more = new History(Instant.parse("2025-03-01T08:00:00Z"));
+        String eve = "usr_01JQ9AAAAAAAAAAAAAAAAAAAAA";
+        more.add(ADA, new ai.soul.schemas.account.ApiKeyRevoked(ADA, ADA_KEY, sha256(ADA_SECRET)));
+        more.add(BOB, new ai.soul.schemas.account.TierChanged(BOB, "free", "pro"));
+        more.add(BOB, new ai.soul.schemas.account.TierChanged(BOB, "pro", "api"));
+        more.add(eve, new ai.soul.schemas.account.AccountRegisteredByIdentity(eve, "eve@example.net", "Eve", "free",
+                "https://securetoken.google.com/demo"));
+        List<PublishedEvent<?>> all = new java.util.ArrayList<>(log);
+        // the later history continues each aggregate's sequence
+        for (PublishedEvent<?> e : more.events()) {
+            long after = all.stream().filter(x -> x.subject().equals(e.subject())).mapToLong(PublishedEvent::sequence).max().orElse(-1);
+            all.add(new PublishedEvent<>(e.id(), e.type(), e.subject(), after + 1, e.time(), e.data()));
+        }
+        applyAll(projector, batches(all, 3));
+        Map<String, List<Document>> once = state();
+
+        assertThat(accounts.activeKey(sha256(ADA_SECRET))).isEmpty();
+        assertThat(accounts.activeKey(sha256(ADA_SECOND_SECRET))).map(Accounts.Key::accountId).contains(ADA);
+        assertThat(accounts.keyHash(ADA, ADA_KEY)).contains(sha256(ADA_SECRET));
+        assertThat(accounts.keyHash(BOB, ADA_KEY)).isEmpty();
+        assertThat(accounts.keysOf(ADA, 0, 10)).extracting(d -> d.getString("key_id")).containsExactly(ADA_SECOND_KEY, ADA_KEY);
+        assertThat(accounts.tierOf(BOB)).contains("api");
+        assertThat(accounts.account(eve)).hasValueSatisfying(d -> {
+            assertThat(d.getString("email")).isEqualTo("eve@example.net");
+            assertThat(d.getString("tier")).isEqualTo("free");
+        });
+
+        // a replay, even of the older tier change alone, leaves everything as it was
+        applyAll(projector, batches(all, 5));
+        applyAll(projector, List.of(List.of(all.get(all.size() - 3))));
+        assertThat(state()).isEqualTo(once);
     }
 }

@@ -1,9 +1,5 @@
 package ai.soul.platform.auth;
 
-import ai.soul.platform.consistency.ReadYourWrites;
-import ai.soul.projections.account.Accounts;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,13 +7,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Finds the account a request names with an API key, as {@code Authorization: Bearer <key>} or
- * {@code X-API-Key: <key>}, and records it as the request's {@link Caller}. It refuses nothing itself:
+ * Finds the account a request names with an API key or an access token, as {@code Authorization: Bearer <credential>}
+ * or {@code X-API-Key: <key>}, and records it as the request's {@link Caller}. It refuses nothing itself:
  * the rate limiter runs next (so refused credentials are limited per client address, like any
  * anonymous request), and {@link AuthenticationRequiredFilter} then refuses a non-public request
  * that has no caller, with the reason recorded here.
@@ -28,20 +23,10 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     /** Why a request has no caller, for {@link AuthenticationRequiredFilter} to answer. */
     static final String FAILURE = ApiKeyFilter.class.getName() + ".failure";
 
-    private final Accounts accounts;
-    private final ReadYourWrites readYourWrites;
-    /**
-     * Keys that were valid a moment ago, so a request does not look its key up in MongoDB every
-     * time (that lookup was a tenth of the CPU of a write). Revocation must invalidate the entry:
-     * until it exists, a key stays usable for at most {@link #KEY_CACHE_TTL}.
-     */
-    private final Cache<String, Caller> validKeys = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(KEY_CACHE_TTL).build();
-    static final Duration KEY_CACHE_TTL = Duration.ofSeconds(10);
+    private final Callers callers;
 
-    public ApiKeyFilter(Accounts accounts, ReadYourWrites readYourWrites) {
-        this.accounts = accounts;
-        this.readYourWrites = readYourWrites;
+    public ApiKeyFilter(Callers callers) {
+        this.callers = callers;
     }
 
     static boolean isPublic(HttpServletRequest request) {
@@ -56,28 +41,11 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         if (key.isEmpty()) {
             request.setAttribute(FAILURE, "An API key is required: Authorization: Bearer <key> or X-API-Key");
         } else {
-            Caller caller = callerFor(key.get());
-            if (caller == null) {
-                request.setAttribute(FAILURE, "Invalid or revoked API key");
-            } else {
-                request.setAttribute(Caller.ATTRIBUTE, caller);
-            }
+            callers.forCredential(key.get()).ifPresentOrElse(
+                    caller -> request.setAttribute(Caller.ATTRIBUTE, caller),
+                    () -> request.setAttribute(FAILURE, "Invalid, revoked or expired API key or access token"));
         }
         chain.doFilter(request, response);
-    }
-
-    private Caller callerFor(String key) {
-        String hash = ApiKeys.hash(key);
-        Caller caller = validKeys.getIfPresent(hash);
-        if (caller == null) {
-            // a key issued a moment ago may not be in the read model yet
-            readYourWrites.awaitFor(ReadYourWrites.keyReader(hash));
-            caller = accounts.callerForKey(hash).map(k -> new Caller(k.accountId(), k.tier(), k.keyId())).orElse(null);
-            if (caller != null) {
-                validKeys.put(hash, caller);
-            }
-        }
-        return caller;
     }
 
     private static Optional<String> presentedKey(HttpServletRequest request) {

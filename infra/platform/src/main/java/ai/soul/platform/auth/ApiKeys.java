@@ -13,6 +13,7 @@ public final class ApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PREFIX_LENGTH = 11;
+    public static final String PREFIX = "sk_";
 
     private ApiKeys() {
     }
@@ -20,7 +21,7 @@ public final class ApiKeys {
     public static String generate() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return "sk_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static String prefixOf(String key) {

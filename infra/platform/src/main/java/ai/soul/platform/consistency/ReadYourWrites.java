@@ -36,6 +36,11 @@ public class ReadYourWrites {
         return "key:" + keyHash;
     }
 
+    /** The reader that looks an account's tier up, so a tier change applies from the next request. */
+    public static String tierReader(String accountId) {
+        return "tier:" + accountId;
+    }
+
     public synchronized Write begin(String aggregateId, String... readers) {
         Entry entry = byAggregate.computeIfAbsent(aggregateId, Entry::new);
         entry.inFlight++;

@@ -1,0 +1,123 @@
+package ai.soul.command.account;
+
+import ai.soul.command.Commands;
+import ai.soul.domain.account.AccountCommands.DescribeAccount;
+import ai.soul.domain.account.AccountCommands.FindAccountByEmail;
+import ai.soul.domain.account.AccountCommands.FindAccountByIdentity;
+import ai.soul.domain.account.AccountCommands.LinkIdentity;
+import ai.soul.domain.account.AccountCommands.RegisterByIdentity;
+import ai.soul.domain.account.AccountView;
+import ai.soul.domain.account.ClaimKeys;
+import ai.soul.platform.Ids;
+import ai.soul.platform.web.ApiException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.stereotype.Component;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Login with an OIDC id token (Firebase is such an issuer): Spring Security's resource-server JWT
+ * support checks the signature against the issuer's published keys, the issuer, the audience and
+ * the expiry. The identity (issuer and subject) belongs to one account: the first login ties it to the
+ * account holding the token's verified email address, or opens one on the default tier.
+ */
+@Component
+class IdentityLogin {
+
+    private final Commands commands;
+    private final CommandGateway gateway;
+    private final String issuer;
+    private final String audience;
+    private final String jwkSetUri;
+    private final String defaultTier;
+    /** Made at the first login, not at startup: an issuer that is down then must not stop the API. */
+    private volatile JwtDecoder decoder;
+
+    IdentityLogin(Commands commands, CommandGateway gateway,
+                  @Value("${soul.auth.oidc.issuer:}") String issuer, @Value("${soul.auth.oidc.audience:}") String audience,
+                  @Value("${soul.auth.oidc.jwk-set-uri:}") String jwkSetUri, @Value("${soul.default-tier}") String defaultTier) {
+        this.commands = commands;
+        this.gateway = gateway;
+        this.issuer = issuer;
+        this.audience = audience;
+        this.jwkSetUri = jwkSetUri;
+        this.defaultTier = defaultTier;
+    }
+
+    AccountView login(String idToken) {
+        Jwt jwt;
+        try {
+            jwt = decoder().decode(idToken);
+        } catch (JwtException e) {
+            throw ApiException.unauthorized("The id token is not valid: it is expired, not signed by the configured issuer, or not for this API");
+        }
+        if (!Boolean.TRUE.equals(jwt.getClaimAsBoolean("email_verified")) || jwt.getClaimAsString("email") == null) {
+            throw ApiException.unauthorized("The id token carries no verified email address");
+        }
+        String identity = ClaimKeys.identity(issuer, jwt.getSubject());
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return accountFor(identity, jwt);
+            } catch (AggregateStreamCreationException concurrentFirstLogin) {
+                // two first logins at once: one claim won, the other finds it on the next pass
+                if (attempt == 2) throw concurrentFirstLogin;
+            }
+        }
+    }
+
+    private AccountView accountFor(String identity, Jwt jwt) {
+        try {
+            String accountId = gateway.sendAndWait(new FindAccountByIdentity(identity));
+            return gateway.sendAndWait(new DescribeAccount(accountId));
+        } catch (AggregateNotFoundException firstLogin) {
+            String email = jwt.getClaimAsString("email");
+            try {
+                String accountId = gateway.sendAndWait(new FindAccountByEmail(ClaimKeys.email(email)));
+                return gateway.sendAndWait(new LinkIdentity(accountId, issuer, identity));
+            } catch (AggregateNotFoundException newUser) {
+                String accountId = Ids.next("usr");
+                return commands.send(new RegisterByIdentity(accountId, email, jwt.getClaimAsString("name"), defaultTier, issuer, identity),
+                        accountId, AccountView::version, accountId);
+            }
+        }
+    }
+
+    private JwtDecoder decoder() {
+        if (issuer.isBlank()) {
+            throw ApiException.validation(Map.of("id_token", List.of("Login with an id token is not configured on this server")));
+        }
+        JwtDecoder current = decoder;
+        if (current == null) {
+            synchronized (this) {
+                if (decoder == null) {
+                    decoder = build();
+                }
+                current = decoder;
+            }
+        }
+        return current;
+    }
+
+    private JwtDecoder build() {
+        NimbusJwtDecoder built = jwkSetUri.isBlank() ? JwtDecoders.fromIssuerLocation(issuer)
+                : NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
+        JwtClaimValidator<Collection<String>> audienceValidator =
+                new JwtClaimValidator<>(JwtClaimNames.AUD, aud -> audience.isBlank() || (aud != null && aud.contains(audience)));
+        built.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer), audienceValidator));
+        return built;
+    }
+}

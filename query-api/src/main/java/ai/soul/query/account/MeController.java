@@ -1,0 +1,56 @@
+package ai.soul.query.account;
+
+import ai.soul.platform.auth.Caller;
+import ai.soul.platform.web.ApiException;
+import ai.soul.platform.web.Page;
+import ai.soul.projections.account.Accounts;
+import jakarta.servlet.http.HttpServletRequest;
+import org.bson.Document;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.Date;
+
+/** {@code GET /v1/me}, the caller's profile (seed 000), and {@code GET /v1/api-keys}, their keys without the secrets. */
+@RestController
+class MeController {
+
+    record Me(String id, String name, String email, String companyName, String tier, Instant createdAt, String soulId) {
+    }
+
+    record ApiKey(String id, String prefix, String status, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    private final Accounts accounts;
+
+    MeController(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/v1/me")
+    Me me(Caller caller) {
+        Document account = accounts.account(caller.accountId())
+                .orElseThrow(() -> ApiException.notFound("Account " + caller.accountId() + " not found"));
+        // one soul per user, named after the account (the soul itself is another issue's)
+        String soulId = "soul_" + caller.accountId().substring("usr_".length());
+        return new Me(caller.accountId(), account.getString("name"), account.getString("email"), account.getString("company_name"),
+                account.getString("tier"), instant(account.getDate("created_at")), soulId);
+    }
+
+    @GetMapping("/v1/api-keys")
+    Page<ApiKey> keys(Caller caller, HttpServletRequest request, @RequestParam(defaultValue = "1") int page,
+                      @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
+        Page.check(page, perPage);
+        var keys = accounts.keysOf(caller.accountId(), (page - 1) * perPage, perPage).stream()
+                .map(d -> new ApiKey(d.getString("key_id"), d.getString("prefix"), d.get("revoked_at") == null ? "active" : "revoked",
+                        instant(d.getDate("created_at")), instant(d.getDate("last_used_at")), instant(d.getDate("revoked_at"))))
+                .toList();
+        return Page.of(keys, page, perPage, accounts.countKeys(caller.accountId()), request);
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+}
