@@ -60,6 +60,8 @@ final class BadInputGenerator {
         MODELS("GET", "/v1/models", 2),
         SEARCH("POST", "/v1/conversations/search", 3),
         LIST_ATTACHMENTS("GET", "/v1/conversations/{id}/attachments", 2),
+        ME("GET", "/v1/me", 1),
+        LIST_API_KEYS("GET", "/v1/api-keys", 1),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
 
         final String method;
@@ -93,8 +95,8 @@ final class BadInputGenerator {
         Set<String> allowedMethods() {
             return switch (this) {
                 case REGISTER -> Set.of("POST");
-                case HEALTH, ACTUATOR_HEALTH, MODELS -> Set.of("GET", "HEAD", "OPTIONS");
-                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
+                case HEALTH, ACTUATOR_HEALTH, MODELS, ME -> Set.of("GET", "HEAD", "OPTIONS");
+                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS, LIST_API_KEYS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
                 // other methods on this path reach /v1/conversations/{id} (404) or none (405): both refusals
                 case SEARCH -> Set.of("POST");
@@ -822,7 +824,7 @@ final class BadInputGenerator {
         path = pick("/v1/conversation", "/v1/conversations/", "/v1/conversations/" + own + "/",
                 "/v1/conversations/" + own + "/messages/", "/v1/conversations/" + own + "/messages/msg_" + crockford(26),
                 "/v1/conversations/" + own + "/attachments/", "/v2/conversations",
-                "/v1", "/", "/v1/auth/login", "/v1/auth/register/", "/v1/me", "/v1/api-keys", "/v1/soul", "/V1/conversations",
+                "/v1", "/", "/v1/auth/register/", "/v1/me/", "/v1/api-keys/", "/v1/soul", "/V1/conversations",
                 "/v1/CONVERSATIONS", "/v1/conversations.json", "/v1/health/", "/actuator/env", "/error",
                 "/v1/x" + encode(pathText(1, 10)));
         route = method + " " + path.replace(own, "{own id}");

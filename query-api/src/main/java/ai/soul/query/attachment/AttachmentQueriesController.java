@@ -4,6 +4,7 @@ import ai.soul.platform.Ids;
 import ai.soul.platform.attachment.AttachmentResource;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.web.ApiException;
+import ai.soul.platform.web.Page;
 import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
 import com.mongodb.MongoGridFSException;
@@ -19,27 +20,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Date;
 import java.util.List;
-import java.util.function.Function;
 
 /** The reads of attachments: a conversation's list, and the bytes of one, streamed from GridFS. */
 @RestController
 public class AttachmentQueriesController {
 
-    record Meta(int page, int perPage, long total, long totalPages) {
-    }
-
-    record Links(String first, String last, String prev, String next) {
-    }
-
-    record Page(List<AttachmentResource> data, Meta meta, Links links) {
-    }
 
 
     private final Attachments attachments;
@@ -53,27 +43,16 @@ public class AttachmentQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}/attachments")
-    Page list(Caller caller, HttpServletRequest request, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
+    Page<AttachmentResource> list(Caller caller, HttpServletRequest request, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
               @RequestParam(name = "per_page", defaultValue = "100") int perPage) {
-        if (page < 1 || perPage < 1 || perPage > 100) {
-            throw ApiException.badRequest("page must be 1 or more and per_page between 1 and 100");
-        }
+        Page.check(page, perPage);
         if (!Ids.looksLike("conv", id) || conversations.find(caller.accountId(), id).isEmpty()) {
             throw ApiException.notFound("Conversation " + id + " not found");
         }
-        List<AttachmentResource> all = resources(id);
+        List<AttachmentResource> all = AttachmentResource.ofConversation(attachments, id);
         int from = (int) Math.min(all.size(), (long) (page - 1) * perPage);
         List<AttachmentResource> items = all.subList(from, Math.min(all.size(), from + perPage));
-        long totalPages = Math.max(1, (all.size() + perPage - 1) / perPage);
-        Function<Long, String> link = p -> ServletUriComponentsBuilder.fromRequest(request).replaceQueryParam("page", p).build()
-                .toUriString();
-        return new Page(items, new Meta(page, perPage, all.size(), totalPages), new Links(link.apply(1L), link.apply(totalPages),
-                page > 1 ? link.apply(Math.min(page - 1, totalPages)) : null, page < totalPages ? link.apply(page + 1L) : null));
-    }
-
-    /** A conversation's attachments as they are shown, also inside the conversation itself. */
-    public List<AttachmentResource> resources(String conversationId) {
-        return attachments.of(conversationId).stream().map(AttachmentQueriesController::resource).toList();
+        return Page.of(items, page, perPage, all.size(), request);
     }
 
     /**
@@ -101,12 +80,5 @@ public class AttachmentQueriesController {
         }
     }
 
-    private static AttachmentResource resource(Document d) {
-        String id = d.getString("_id");
-        String url = ServletUriComponentsBuilder.fromCurrentContextPath().path(AttachmentResource.contentPath(id)).toUriString();
-        Date created = d.getDate("created_at");
-        return new AttachmentResource(id, d.getString("filename"), ((Number) d.get("size")).longValue(), d.getString("mime_type"),
-                url, created == null ? null : created.toInstant());
-    }
 
 }

@@ -1,12 +1,14 @@
 package ai.soul.query.conversation;
 
 import ai.soul.platform.Ids;
-import ai.soul.query.attachment.AttachmentQueriesController;
 import ai.soul.platform.conversation.ConversationWithAttachments;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.conversation.ConversationResource;
 import ai.soul.platform.conversation.MessageResource;
 import ai.soul.platform.web.ApiException;
+import ai.soul.platform.web.Page;
+import ai.soul.platform.attachment.AttachmentResource;
+import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
 import ai.soul.projections.search.ConversationSearch;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +17,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.time.Instant;
 import java.util.Date;
@@ -32,23 +33,15 @@ class ConversationQueriesController {
     private static final Set<String> SOURCES = Set.of("email", "whatsapp", "api");
     private static final Set<String> SORTS = Set.of("created_at", "-created_at", "updated_at", "-updated_at");
 
-    record Meta(int page, int perPage, long total, long totalPages) {
-    }
-
-    record Links(String first, String last, String prev, String next) {
-    }
-
-    record Page<T>(List<T> data, Meta meta, Links links) {
-    }
 
     /** A list filtered by {@code search} is made of this many best matches at most. */
     private static final int SEARCH_MATCHES = 1_000;
 
     private final Conversations conversations;
     private final ConversationSearch search;
-    private final AttachmentQueriesController attachments;
+    private final Attachments attachments;
 
-    ConversationQueriesController(Conversations conversations, ConversationSearch search, AttachmentQueriesController attachments) {
+    ConversationQueriesController(Conversations conversations, ConversationSearch search, Attachments attachments) {
         this.conversations = conversations;
         this.search = search;
         this.attachments = attachments;
@@ -62,7 +55,7 @@ class ConversationQueriesController {
                                     @RequestParam(required = false) String source,
                                     @RequestParam(defaultValue = "-created_at") String sort,
                                     @RequestParam(name = "search", required = false) String text) {
-        checkPaging(page, perPage);
+        Page.check(page, perPage);
         checkOneOf("status", status, STATUSES);
         checkOneOf("source", source, SOURCES);
         checkOneOf("sort", sort, SORTS);
@@ -72,14 +65,14 @@ class ConversationQueriesController {
 
     @GetMapping("/v1/conversations/{id}")
     ConversationWithAttachments get(Caller caller, @PathVariable String id) {
-        return new ConversationWithAttachments(conversation(find(caller, id)), attachments.resources(id));
+        return new ConversationWithAttachments(conversation(find(caller, id)), AttachmentResource.ofConversation(attachments, id));
     }
 
     @GetMapping("/v1/conversations/{id}/messages")
     Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable String id,
                                    @RequestParam(defaultValue = "1") int page,
                                    @RequestParam(name = "per_page", defaultValue = "100") int perPage) {
-        checkPaging(page, perPage);
+        Page.check(page, perPage);
         Document conversation = find(caller, id);
         return page(conversations.messages(conversation, page, perPage), request, page, perPage, ConversationQueriesController::message);
     }
@@ -107,11 +100,6 @@ class ConversationQueriesController {
                 .orElseThrow(() -> ApiException.notFound("Conversation " + id + " not found"));
     }
 
-    private static void checkPaging(int page, int perPage) {
-        if (page < 1) throw invalid("page", "must be 1 or more");
-        if (perPage < 1 || perPage > 100) throw invalid("per_page", "must be between 1 and 100");
-    }
-
     private static void checkOneOf(String field, String value, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             throw invalid(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
@@ -119,19 +107,12 @@ class ConversationQueriesController {
     }
 
     private static ApiException invalid(String field, String message) {
-        return new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "bad_request", "Invalid parameter " + field,
-                Map.of("fields", Map.of(field, List.of(message))));
+        return Page.invalidParameter(field, message);
     }
 
     private static <T> Page<T> page(Conversations.Page result, HttpServletRequest request, int page, int perPage,
                                     Function<Document, T> map) {
-        long totalPages = Math.max(1, (result.total() + perPage - 1) / perPage);
-        var link = (Function<Long, String>) p -> ServletUriComponentsBuilder.fromRequest(request)
-                .replaceQueryParam("page", p).build().toUriString();
-        Links links = new Links(link.apply(1L), link.apply(totalPages),
-                page > 1 ? link.apply((long) Math.min(page - 1, totalPages)) : null,
-                page < totalPages ? link.apply((long) page + 1) : null);
-        return new Page<>(result.items().stream().map(map).toList(), new Meta(page, perPage, result.total(), totalPages), links);
+        return Page.of(result.items().stream().map(map).toList(), page, perPage, result.total(), request);
     }
 
     @SuppressWarnings("unchecked")

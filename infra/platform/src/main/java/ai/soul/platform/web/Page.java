@@ -1,9 +1,11 @@
 package ai.soul.platform.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongFunction;
 
 /** One page of a list, in the page form every list answers: {@code {data, meta, links}}. */
@@ -15,11 +17,16 @@ public record Page<T>(List<T> data, Meta meta, Links links) {
     public record Links(String first, String last, String prev, String next) {
     }
 
-    /** Refuses (400) paging outside 1.. and 1..100, before anything is read. */
+    /** Refuses (400, naming the parameter in {@code details.fields}) paging outside 1.. and 1..100, before anything is read. */
     public static void check(int page, int perPage) {
-        if (page < 1 || perPage < 1 || perPage > 100) {
-            throw ApiException.badRequest("page must be 1 or more and per_page between 1 and 100");
-        }
+        if (page < 1) throw invalidParameter("page", "must be 1 or more");
+        if (perPage < 1 || perPage > 100) throw invalidParameter("per_page", "must be between 1 and 100");
+    }
+
+    /** A query parameter out of its range: 400 {@code bad_request} with {@code details.fields.{name}}. */
+    public static ApiException invalidParameter(String field, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "bad_request", "Invalid parameter " + field,
+                Map.of("fields", Map.of(field, List.of(message))));
     }
 
     /** The links keep every other query parameter of the request and change {@code page} only. */
