@@ -28,6 +28,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSBuckets;
 import jakarta.servlet.MultipartConfigElement;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
@@ -197,8 +199,9 @@ public class PlatformAutoConfiguration {
     public RateLimiter rateLimiter(MongoDatabase readModels, RateLimitWindows windows,
                                    @Value("${soul.rate-limits.store-timeout}") Duration timeout) {
         var buckets = readModels.getCollection("rate_limits").withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        var config = io.github.bucket4j.distributed.proxy.ClientSideConfig.getDefault().withExpirationAfterWriteStrategy(
-                io.github.bucket4j.distributed.ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
+        // a bucket is removed (TTL index) once it would be full again: a missing bucket is created full
+        var config = ClientSideConfig.getDefault().withExpirationAfterWriteStrategy(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
         return new RateLimiter(new MongoProxyManager(buckets, config), windows);
     }
 

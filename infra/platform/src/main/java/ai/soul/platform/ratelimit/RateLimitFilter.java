@@ -14,6 +14,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -29,7 +30,8 @@ import java.util.stream.Collectors;
  * {@code RateLimit-Policy} (every window: quota and length in seconds) and {@code RateLimit} (every window:
  * what is left and seconds until it starts again, the tightest first). Over the limit: 429 with
  * {@code Retry-After} and {@code details.rateLimit}; the request goes no further, so it changes nothing.
- * The actuator is not limited.
+ * The actuator is not limited. Answers given before this filter (406 from the Accept check, 413 from the
+ * body limit) carry no limits and are not counted: they are refused before any work, at no cost.
  */
 public class RateLimitFilter extends OncePerRequestFilter {
 
@@ -64,7 +66,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
         response.setHeader("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
         response.setHeader("X-RateLimit-Reset", Long.toString(tightest.resetAt().getEpochSecond()));
         response.setHeader("RateLimit-Policy", decision.quotas().stream()
-                .sorted(java.util.Comparator.comparing(RateLimiter.Quota::window))
+                .sorted(Comparator.comparing(RateLimiter.Quota::window))
                 .map(q -> "\"" + q.name() + "\";q=" + q.limit() + ";w=" + q.window().toSeconds())
                 .collect(Collectors.joining(", ")));
         response.setHeader("RateLimit", decision.quotas().stream()

@@ -7,6 +7,7 @@ import com.mongodb.MongoException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.VerboseBucket;
@@ -35,8 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The limits of an account follow its tier: when the stored bucket was made for other limits (the
  * tier changed), its configuration is replaced, keeping what was used in each window
- * ({@link TokensInheritanceStrategy#ADDITIVE}), so an upgrade frees the difference at once and a
- * downgrade does not give a fresh allowance.
+ * ({@link TokensInheritanceStrategy#ADDITIVE}): an upgrade frees the difference at once, and after a
+ * downgrade what is left is at most the new quota. (The caller's tier may be up to ApiKeyFilter's key
+ * cache old; instances that briefly disagree replace back and forth without losing what was used.)
  *
  * <p>When MongoDB does not answer, requests are limited by buckets of this instance alone (the same
  * limits, per instance), and the shared buckets are used again as soon as MongoDB answers: the limiter
@@ -136,7 +138,7 @@ public class RateLimiter {
         return any ? builder.build() : null;
     }
 
-    private static boolean window(io.github.bucket4j.ConfigurationBuilder builder, String name, Long quota, Duration length) {
+    private static boolean window(ConfigurationBuilder builder, String name, Long quota, Duration length) {
         if (quota == null) {
             return false;
         }
