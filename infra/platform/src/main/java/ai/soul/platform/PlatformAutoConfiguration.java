@@ -25,6 +25,10 @@ import ai.soul.platform.events.EventJson;
 import ai.soul.platform.health.HealthController;
 import ai.soul.platform.health.KafkaHealthIndicator;
 import ai.soul.platform.health.MongoPingHealthIndicator;
+import ai.soul.platform.ratelimit.MongoProxyManager;
+import ai.soul.platform.ratelimit.RateLimitFilter;
+import ai.soul.platform.ratelimit.RateLimitWindows;
+import ai.soul.platform.ratelimit.RateLimiter;
 import ai.soul.platform.web.AcceptFilter;
 import ai.soul.platform.web.ApiExceptionHandler;
 import ai.soul.platform.web.BodyLimitFilter;
@@ -37,6 +41,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSBuckets;
 import jakarta.servlet.MultipartConfigElement;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
@@ -67,12 +73,13 @@ import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 /** What both apps share: the web edge, the event wire format, the read-model database, the topic. */
 @AutoConfiguration(beforeName = {"org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
         "org.springframework.boot.servlet.autoconfigure.MultipartAutoConfiguration"})
-@EnableConfigurationProperties({AttachmentLimits.class, TierLimits.class})
+@EnableConfigurationProperties({AttachmentLimits.class, TierLimits.class, RateLimitWindows.class})
 @PropertySource("classpath:soul-platform.properties")
 @Import({ApiExceptionHandler.class, ErrorPage.class, HealthController.class})
 public class PlatformAutoConfiguration {
@@ -222,6 +229,28 @@ public class PlatformAutoConfiguration {
     public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(Callers callers) {
         var registration = new FilterRegistrationBean<>(new ApiKeyFilter(callers));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    /**
+     * Buckets in the read-model database, shared by every instance. A call that MongoDB does not answer
+     * within the timeout falls back to this instance's own buckets (see {@link RateLimiter}).
+     */
+    @Bean
+    public RateLimiter rateLimiter(MongoDatabase readModels, RateLimitWindows windows,
+                                   @Value("${soul.rate-limits.store-timeout}") Duration timeout) {
+        var buckets = readModels.getCollection("rate_limits").withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // a bucket is removed (TTL index) once it would be full again: a missing bucket is created full
+        var config = ClientSideConfig.getDefault().withExpirationAfterWriteStrategy(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
+        return new RateLimiter(new MongoProxyManager(buckets, config), windows);
+    }
+
+    /** After the caller is resolved, before a caller is required: refused credentials are limited per address. */
+    @Bean
+    public FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimiter rateLimiter, TierLimits tiers, ErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new RateLimitFilter(rateLimiter, tiers, errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
         return registration;
     }
 
