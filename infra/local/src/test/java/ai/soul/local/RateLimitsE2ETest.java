@@ -54,7 +54,8 @@ class RateLimitsE2ETest {
                 "--soul.tiers.pro.per-day=40",
                 "--soul.rate-limits.public-endpoints.per-minute=3",
                 "--soul.rate-limits.public-endpoints.per-hour=1000",
-                "--soul.rate-limits.public-endpoints.per-day=100000");
+                "--soul.rate-limits.public-endpoints.per-day=100000",
+                "--management.endpoints.web.exposure.include=health,tiers");
         api = new Api("http://localhost:" + system.port());
     }
 
@@ -256,5 +257,41 @@ class RateLimitsE2ETest {
     static void awaitTheStartOfAWindow() {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> System.currentTimeMillis() % MINUTE.toMillis() < 300);
+    }
+
+    /** An operator's tier change applies from the next request, and keeps what was used today. */
+    @Test
+    void aTierChangeAppliesFromTheNextRequest() {
+        String address = newAddress();
+        String key = register();
+        Api.Response before = get("/v1/me", key, address);
+        assertAccountHeaders(before, 39);
+        String accountId = before.body().get("id").asString();
+
+        Api.Response changed = post("/actuator/tiers/" + accountId, null, address, "{\"tier\":\"premium\"}");
+        assertThat(changed.status()).as(changed.raw().body()).isEqualTo(200);
+
+        // premium: 10 a (4-second) minute, 30 an hour, 60 a day: the minute is now the tightest
+        Api.Response after = get("/v1/me", key, address);
+        assertThat(after.body().get("tier").asString()).isEqualTo("premium");
+        assertThat(after.header("X-RateLimit-Limit")).isEqualTo("10");
+        assertThat(after.header("RateLimit-Policy")).isEqualTo("\"minute\";q=10;w=4, \"hour\";q=30;w=3600, \"day\";q=60;w=86400");
+    }
+
+    /** A login's access token draws on the same account bucket as the account's API key. */
+    @Test
+    void anAccessTokenAndAnApiKeyShareTheAccountsQuota() {
+        String address = newAddress();
+        String email = "limits-" + UUID.randomUUID() + "@example.com";
+        Api.Response registered = post("/v1/auth/register", null, newAddress(),
+                "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}");
+        String key = registered.body().get("api_key").asString();
+        Api.Response login = post("/v1/auth/login", null, newAddress(), "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}");
+        assertThat(login.status()).as(login.raw().body()).isEqualTo(200);
+        String token = login.body().get("token").asString();
+
+        assertAccountHeaders(get("/v1/me", key, address), 39);
+        assertAccountHeaders(get("/v1/me", token, address), 38);
+        assertAccountHeaders(get("/v1/me", key, address), 37);
     }
 }
