@@ -123,6 +123,7 @@ class EmittedEventsMatchSchemasTest {
         List<Emission> all = new ArrayList<>();
         conversationPaths(all);
         accountPaths(all);
+        exportPaths(all);
         return all;
     }
 
@@ -288,6 +289,31 @@ class EmittedEventsMatchSchemasTest {
         var reserved = new ai.soul.schemas.account.StorageReserved(ACCOUNT, ATTACHMENT, 102_400);
         emit(all, "reserve storage for an attachment", account().given(registered), new ReserveStorage(ACCOUNT, ATTACHMENT, 102_400, 104_857_600));
         emit(all, "release an attachment's storage", account().given(registered, reserved), new ReleaseStorage(ACCOUNT, ATTACHMENT));
+    }
+
+    /** An export's whole life: requested, progressed, completed or failed, expired. */
+    private static void exportPaths(List<Emission> all) {
+        String export = "exp_01JQ8XA0H1J2K3M4N5P6Q7R8S9";
+        var requested = new ai.soul.schemas.export.ExportRequested(export, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true);
+        var completed = new ai.soul.schemas.export.ExportCompleted(export, ACCOUNT, export, export + ".zip", "application/zip",
+                5_452_595, 12, "2024-01-08T10:00:00Z");
+        emit(all, "request an export", export().givenNoPriorActivity(),
+                new ai.soul.domain.export.ExportCommands.RequestExport(export, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true));
+        emit(all, "request an export without dates", export().givenNoPriorActivity(),
+                new ai.soul.domain.export.ExportCommands.RequestExport(export, ACCOUNT, "json", null, null, false));
+        emit(all, "record an export's progress", export().given(requested),
+                new ai.soul.domain.export.ExportCommands.RecordExportProgress(export, 40));
+        emit(all, "complete an export", export().given(requested),
+                new ai.soul.domain.export.ExportCommands.CompleteExport(export, export, export + ".zip", "application/zip",
+                        5_452_595, 12, java.time.Instant.parse("2024-01-08T10:00:00Z")));
+        emit(all, "fail an export", export().given(requested),
+                new ai.soul.domain.export.ExportCommands.FailExport(export, "Failed: IOException"));
+        emit(all, "expire an export", export().given(requested, completed),
+                new ai.soul.domain.export.ExportCommands.ExpireExport(export));
+    }
+
+    private static AggregateTestFixture<Object> export() {
+        return new AggregateTestFixture<>(aggregate("ai.soul.domain.export.Export"));
     }
 
     private static AggregateTestFixture<Object> account() {

@@ -21,6 +21,11 @@ import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.schemas.conversation.SummaryFailed;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import ai.soul.schemas.conversation.SummaryRequested;
+import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportExpired;
+import ai.soul.schemas.export.ExportFailed;
+import ai.soul.schemas.export.ExportProgressed;
+import ai.soul.schemas.export.ExportRequested;
 
 import java.util.List;
 import java.util.Map;
@@ -51,7 +56,12 @@ public final class Events {
             AttachmentAdded.class,
             AttachmentDeleted.class,
             StorageReserved.class,
-            StorageReleased.class);
+            StorageReleased.class,
+            ExportRequested.class,
+            ExportProgressed.class,
+            ExportCompleted.class,
+            ExportFailed.class,
+            ExportExpired.class);
 
     private static final Map<String, Class<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Events::typeOf, Function.identity()));

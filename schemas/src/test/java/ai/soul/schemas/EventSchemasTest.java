@@ -17,6 +17,11 @@ import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.schemas.conversation.SummaryFailed;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import ai.soul.schemas.conversation.SummaryRequested;
+import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportExpired;
+import ai.soul.schemas.export.ExportFailed;
+import ai.soul.schemas.export.ExportProgressed;
+import ai.soul.schemas.export.ExportRequested;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -69,6 +74,7 @@ class EventSchemasTest {
     private static final String REPLY = "msg_01JD5XB1P3Q5R7S9T0V2W4X6Y8";
     private static final String SUMMARY = "summary_01JD5XC2Q4R6S8T0V1W3X5Y7Z9";
     private static final String ATTACHMENT = "att_01JD5XD3R5S7T9V0W2X4Y6Z8A1";
+    private static final String EXPORT = "exp_01JD5XE4S6T8V0W1X3Y5Z7A9B2";
     private static final String SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     static Stream<Class<?>> events() {
@@ -130,7 +136,14 @@ class EventSchemasTest {
                         "https://securetoken.google.com/soul-demo"),
                 new ai.soul.schemas.account.AccountRegisteredByIdentity(ACCOUNT, "ada@example.com", null, "free",
                         "https://accounts.example.com"),
-                new ai.soul.schemas.account.IdentityClaimed("b".repeat(64), ACCOUNT, "https://accounts.example.com"));
+                new ai.soul.schemas.account.IdentityClaimed("b".repeat(64), ACCOUNT, "https://accounts.example.com"),
+                new ExportRequested(EXPORT, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true),
+                new ExportRequested(EXPORT, ACCOUNT, "json", null, null, false),
+                new ExportProgressed(EXPORT, ACCOUNT, 40),
+                new ExportCompleted(EXPORT, ACCOUNT, EXPORT, EXPORT + ".zip", "application/zip", 5_452_595, 12,
+                        "2024-01-08T10:00:00Z"),
+                new ExportFailed(EXPORT, ACCOUNT, "Failed: IOException"),
+                new ExportExpired(EXPORT, ACCOUNT, EXPORT));
     }
 
     /** Instances that break the contract in one way each, and the property their one error names. */
@@ -179,6 +192,10 @@ class EventSchemasTest {
                 broken("upper-case digest", "sha256",
                         new AttachmentAdded(CONVERSATION, ACCOUNT, ATTACHMENT, "a.txt", "text/plain", 1, SHA256, "x"),
                         json -> json.put("sha256", SHA256.toUpperCase())),
+                broken("unknown export format", "format", new ExportRequested(EXPORT, ACCOUNT, "pdf", null, null, false),
+                        json -> json.put("format", "docx")),
+                broken("progress over 100", "progress", new ExportProgressed(EXPORT, ACCOUNT, 10),
+                        json -> json.put("progress", 101)),
                 broken("updated without conversation id", "conversation_id",
                         new ConversationUpdated(CONVERSATION, ACCOUNT, "T", null, null, null, null, null),
                         json -> json.putNull("conversation_id")));

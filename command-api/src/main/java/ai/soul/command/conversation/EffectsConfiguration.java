@@ -3,9 +3,12 @@ package ai.soul.command.conversation;
 import ai.soul.domain.ai.AiPort;
 import ai.soul.domain.conversation.ReplyEffect;
 import ai.soul.domain.conversation.SummaryEffect;
+import ai.soul.domain.export.ExportEffect;
+import ai.soul.domain.export.ExportRenderer;
 import ai.soul.platform.Ids;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
@@ -16,10 +19,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The effect handlers (replies and summaries), each a tracking processor over the event store with
+ * The effect handlers (replies, summaries and exports), each a tracking processor over the event store with
  * its token in the same token store as the Kafka publisher's. A processor that starts without a
  * token starts at the head of the store: an existing history gets no replies to old messages.
  */
@@ -45,6 +49,12 @@ class EffectsConfiguration {
         return new SummaryEffect(eventStore, commands, ai, aiRetries);
     }
 
+    /** Exports are kept {@code soul.exports.ttl} after they complete. */
+    @Bean
+    ExportEffect exportEffect(CommandGateway commands, ExportRenderer renderer, @Value("${soul.exports.ttl:7d}") Duration ttl) {
+        return new ExportEffect(commands, renderer, Clock.systemUTC(), ttl);
+    }
+
     @Autowired
     void processors(EventProcessingConfigurer processing, @Value("${soul.effects.threads:2}") int threads) {
         for (String group : new String[]{ReplyEffect.GROUP, SummaryEffect.GROUP}) {
@@ -53,5 +63,11 @@ class EffectsConfiguration {
                             .andInitialSegmentsCount(threads)
                             .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
         }
+        // one export at a time per instance (rendering is heavy); a failure that escapes the effect
+        // (the store or the command bus) is retried with the event, not skipped
+        processing.registerTrackingEventProcessor(ExportEffect.GROUP, c -> c.eventStore(),
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
+                .registerListenerInvocationErrorHandler(ExportEffect.GROUP, c -> PropagatingErrorHandler.instance());
     }
 }

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * events after the last one seen. The store, not the read models, so the answer never lags.
  */
 @Component
-class EventWait implements AutoCloseable {
+public class EventWait implements AutoCloseable {
 
     private final EventStore events;
     private final long pollMillis;
@@ -39,7 +39,7 @@ class EventWait implements AutoCloseable {
     }
 
     /** The first event after {@code afterSequence} that {@code match} maps to something, if one comes within {@code limit}. */
-    <T> Optional<T> first(String aggregateId, long afterSequence, Duration limit, Function<DomainEventMessage<?>, T> match) {
+    public <T> Optional<T> first(String aggregateId, long afterSequence, Duration limit, Function<DomainEventMessage<?>, T> match) {
         CompletableFuture<T> found = new CompletableFuture<>();
         long[] next = {afterSequence + 1};
         ScheduledFuture<?> polling = timer.scheduleWithFixedDelay(() -> {

@@ -114,6 +114,18 @@ public class PlatformAutoConfiguration {
         return GridFSBuckets.create(readModels, "attachments");
     }
 
+    /** Export files: the command side's renderer writes them, the read side streams them. */
+    @Bean
+    public GridFSBucket exportBucket(MongoDatabase readModels) {
+        return GridFSBuckets.create(readModels, ai.soul.platform.export.ExportResource.BUCKET);
+    }
+
+    /** The export read model: the read side shows it, the command side's sweeper finds due exports in it. */
+    @Bean
+    public ai.soul.projections.export.Exports exports(MongoDatabase readModels) {
+        return new ai.soul.projections.export.Exports(readModels);
+    }
+
     /**
      * Multipart parsing (only the upload endpoint asks for parts) streams each part to a temporary
      * file and stops at the per-file limit, so a large upload is never held in memory. Replaces

@@ -89,6 +89,17 @@ public class Conversations {
     }
 
     /**
+     * The account's conversations created in [{@code from}, {@code until}) (either null for no
+     * bound), oldest first: what an export holds.
+     */
+    public List<Document> createdBetween(String accountId, java.time.Instant from, java.time.Instant until) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("account_id", accountId), Filters.eq("deleted", false)));
+        if (from != null) filters.add(Filters.gte("created_at", java.util.Date.from(from)));
+        if (until != null) filters.add(Filters.lt("created_at", java.util.Date.from(until)));
+        return conversations.find(Filters.and(filters)).sort(Sorts.ascending("created_at", "_id")).into(new ArrayList<>());
+    }
+
+    /**
      * A page of a conversation's messages, in the order they were posted. {@code conversation} is
      * the document {@link #find} returned: its {@code message_count} is the total, and the page is
      * the messages at positions [(page - 1) * perPage, page * perPage) of it, fetched by _id. The

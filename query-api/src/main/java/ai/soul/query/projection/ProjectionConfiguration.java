@@ -56,6 +56,11 @@ class ProjectionConfiguration {
     }
 
     @Bean
+    ai.soul.projections.export.ExportProjector exportProjector(MongoDatabase readModels) {
+        return new ai.soul.projections.export.ExportProjector(readModels);
+    }
+
+    @Bean
     Attachments attachments(MongoDatabase readModels) {
         return new Attachments(readModels);
     }

@@ -35,7 +35,8 @@ public class AcceptFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         // a download answers with the file's own type; its errors are JSON like every other
         return request.getRequestURI().startsWith("/actuator/")
-                || ai.soul.platform.attachment.AttachmentLimits.isDownload(request.getMethod(), request.getRequestURI());
+                || ai.soul.platform.attachment.AttachmentLimits.isDownload(request.getMethod(), request.getRequestURI())
+                || ai.soul.platform.export.ExportResource.isDownload(request.getMethod(), request.getRequestURI());
     }
 
     @Override

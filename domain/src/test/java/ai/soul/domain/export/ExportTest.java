@@ -1,0 +1,220 @@
+package ai.soul.domain.export;
+
+import ai.soul.domain.Conflict;
+import ai.soul.domain.RuleViolation;
+import ai.soul.domain.export.ExportCommands.CompleteExport;
+import ai.soul.domain.export.ExportCommands.ExpireExport;
+import ai.soul.domain.export.ExportCommands.FailExport;
+import ai.soul.domain.export.ExportCommands.RecordExportProgress;
+import ai.soul.domain.export.ExportCommands.RequestExport;
+import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportExpired;
+import ai.soul.schemas.export.ExportFailed;
+import ai.soul.schemas.export.ExportProgressed;
+import ai.soul.schemas.export.ExportRequested;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.CustomMatcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+class ExportTest {
+
+    static final String EXPORT = "exp_01JAAAAAAAAAAAAAAAAAAAAAAA";
+    static final String ACCOUNT = "usr_01JAAAAAAAAAAAAAAAAAAAAAAA";
+    static final String FILE = EXPORT;
+    static final Instant EXPIRES = Instant.parse("2024-01-08T10:00:00Z");
+
+    private AggregateTestFixture<Export> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Export.class);
+    }
+
+    static ExportRequested requested() {
+        return new ExportRequested(EXPORT, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true);
+    }
+
+    static ExportCompleted completed() {
+        return new ExportCompleted(EXPORT, ACCOUNT, FILE, EXPORT + ".zip", "application/zip", 1234, 3, EXPIRES.toString());
+    }
+
+    static CompleteExport complete() {
+        return new CompleteExport(EXPORT, FILE, EXPORT + ".zip", "application/zip", 1234, 3, EXPIRES);
+    }
+
+    static CustomMatcher<Object> violation(Map<String, List<String>> fields) {
+        return new CustomMatcher<>("rule violation " + fields) {
+            @Override
+            public boolean matches(Object item) {
+                return item instanceof RuleViolation v && v.fields().equals(fields);
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "csv", "md", "pdf"})
+    void eachOfTheFourFormatsIsRequested(String format) {
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, format, "2024-01-01", "2024-01-31", false))
+                .expectEvents(new ExportRequested(EXPORT, ACCOUNT, format, "2024-01-01", "2024-01-31", false))
+                .expectResultMessagePayloadMatching(new CustomMatcher<>("the view") {
+                    @Override
+                    public boolean matches(Object item) {
+                        return item instanceof ExportView v && v.id().equals(EXPORT) && v.format().equals(format)
+                                && v.createdAt() != null && v.version() == 0;
+                    }
+                });
+    }
+
+    @Test
+    void theDatesMayBeLeftOutAndOneDayIsARange() {
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, "json", null, null, false))
+                .expectEvents(new ExportRequested(EXPORT, ACCOUNT, "json", null, null, false));
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, "json", "2024-02-29", "2024-02-29", false))
+                .expectEvents(new ExportRequested(EXPORT, ACCOUNT, "json", "2024-02-29", "2024-02-29", false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"docx", "PDF", "", "json "})
+    void theFormatMustBeOneOfTheFour(String format) {
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, format, null, null, false))
+                .expectNoEvents()
+                .expectException(new CustomMatcher<>("format violation") {
+                    @Override
+                    public boolean matches(Object item) {
+                        return item instanceof RuleViolation v && v.fields().keySet().equals(java.util.Set.of("format"));
+                    }
+                });
+    }
+
+    @Test
+    void theFormatIsRequired() {
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, null, null, null, false))
+                .expectNoEvents()
+                .expectException(violation(Map.of("format", List.of("Format is required"))));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2024-02-30", "2023-02-29", "2024-13-01", "01/02/2024", "2024-1-1", "2024-01-01T00:00:00Z", "yesterday"})
+    void theDatesMustBeRealDays(String day) {
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, "csv", day, day, false))
+                .expectNoEvents()
+                .expectException(violation(Map.of(
+                        "filters.date_from", List.of("date_from must be a date as YYYY-MM-DD"),
+                        "filters.date_to", List.of("date_to must be a date as YYYY-MM-DD"))));
+    }
+
+    @Test
+    void dateFromMustNotBeAfterDateTo() {
+        fixture.givenNoPriorActivity()
+                .when(new RequestExport(EXPORT, ACCOUNT, "md", "2024-02-01", "2024-01-31", false))
+                .expectNoEvents()
+                .expectException(violation(Map.of("filters.date_from", List.of("date_from must be on or before date_to"))));
+    }
+
+    @Test
+    void progressIsRecordedWhileProcessing() {
+        fixture.given(requested(), new ExportProgressed(EXPORT, ACCOUNT, 10))
+                .when(new RecordExportProgress(EXPORT, 30))
+                .expectEvents(new ExportProgressed(EXPORT, ACCOUNT, 30));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {10, 5})
+    void progressNeverGoesBack(int progress) {
+        fixture.given(requested(), new ExportProgressed(EXPORT, ACCOUNT, 10))
+                .when(new RecordExportProgress(EXPORT, progress))
+                .expectNoEvents()
+                .expectException(Conflict.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 101})
+    void progressIsAPercent(int progress) {
+        fixture.given(requested())
+                .when(new RecordExportProgress(EXPORT, progress))
+                .expectNoEvents()
+                .expectException(violation(Map.of("progress", List.of("progress must be between 0 and 100"))));
+    }
+
+    @Test
+    void progressIsRefusedOnceFinished() {
+        fixture.given(requested(), completed())
+                .when(new RecordExportProgress(EXPORT, 50))
+                .expectNoEvents()
+                .expectException(Conflict.class);
+        fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "Failed: IOException"))
+                .when(new RecordExportProgress(EXPORT, 50))
+                .expectNoEvents()
+                .expectException(Conflict.class);
+    }
+
+    @Test
+    void aProcessingExportCompletes() {
+        fixture.given(requested(), new ExportProgressed(EXPORT, ACCOUNT, 90))
+                .when(complete())
+                .expectEvents(completed());
+    }
+
+    @Test
+    void aProcessingExportFails() {
+        fixture.given(requested())
+                .when(new FailExport(EXPORT, "Failed: IOException"))
+                .expectEvents(new ExportFailed(EXPORT, ACCOUNT, "Failed: IOException"));
+    }
+
+    @Test
+    void aFailureWithoutAReasonSaysFailedAndALongOneIsCut() {
+        fixture.given(requested())
+                .when(new FailExport(EXPORT, " "))
+                .expectEvents(new ExportFailed(EXPORT, ACCOUNT, "Failed"));
+        fixture.given(requested())
+                .when(new FailExport(EXPORT, "x".repeat(2000)))
+                .expectEvents(new ExportFailed(EXPORT, ACCOUNT, "x".repeat(Export.MAX_REASON)));
+    }
+
+    @Test
+    void itCompletesOrFailsOnceNeverBoth() {
+        fixture.given(requested(), completed()).when(complete()).expectNoEvents().expectException(Conflict.class);
+        fixture.given(requested(), completed()).when(new FailExport(EXPORT, "late")).expectNoEvents().expectException(Conflict.class);
+        fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "timed out")).when(complete())
+                .expectNoEvents().expectException(Conflict.class);
+        fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "timed out")).when(new FailExport(EXPORT, "again"))
+                .expectNoEvents().expectException(Conflict.class);
+    }
+
+    @Test
+    void aCompletedExportExpiresWithItsFile() {
+        fixture.given(requested(), completed())
+                .when(new ExpireExport(EXPORT))
+                .expectEvents(new ExportExpired(EXPORT, ACCOUNT, FILE));
+    }
+
+    @Test
+    void onlyACompletedExportExpiresAndOnlyOnce() {
+        fixture.given(requested()).when(new ExpireExport(EXPORT)).expectNoEvents().expectException(Conflict.class);
+        fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "x")).when(new ExpireExport(EXPORT))
+                .expectNoEvents().expectException(Conflict.class);
+        fixture.given(requested(), completed(), new ExportExpired(EXPORT, ACCOUNT, FILE)).when(new ExpireExport(EXPORT))
+                .expectNoEvents().expectException(Conflict.class);
+    }
+
+    @Test
+    void anExpiredExportCannotCompleteAgain() {
+        fixture.given(requested(), completed(), new ExportExpired(EXPORT, ACCOUNT, FILE)).when(complete())
+                .expectNoEvents().expectException(Conflict.class);
+    }
+}

@@ -1,0 +1,73 @@
+package ai.soul.projections.export;
+
+import ai.soul.projections.InMemoryMongo;
+import ai.soul.schemas.PublishedEvent;
+import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportExpired;
+import ai.soul.schemas.export.ExportProgressed;
+import ai.soul.schemas.export.ExportRequested;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExportProjectorTest {
+
+    static final String EXPORT = "exp_01JAAAAAAAAAAAAAAAAAAAAAAA";
+    static final String ACCOUNT = "usr_01JAAAAAAAAAAAAAAAAAAAAAAA";
+    static final Instant T0 = Instant.parse("2024-01-01T10:00:00Z");
+    private static InMemoryMongo mongo;
+
+    @BeforeAll
+    static void start() {
+        mongo = new InMemoryMongo();
+    }
+
+    @AfterAll
+    static void stop() {
+        mongo.close();
+    }
+
+    static PublishedEvent<?> event(long seq, Object data) {
+        return new PublishedEvent<>("id-" + seq, "t", EXPORT, seq, T0.plusSeconds(seq), data);
+    }
+
+    @Test
+    void aRedeliveredOrOutOfOrderEventChangesNothingAndTheSweeperFindsWhatIsDue() {
+        MongoDatabase db = mongo.newDatabase();
+        var projector = new ExportProjector(db);
+        var exports = new Exports(db);
+        var requested = event(0, new ExportRequested(EXPORT, ACCOUNT, "pdf", "2024-01-01", null, false));
+        var p10 = event(1, new ExportProgressed(EXPORT, ACCOUNT, 10));
+        var p20 = event(2, new ExportProgressed(EXPORT, ACCOUNT, 20));
+        var completed = event(3, new ExportCompleted(EXPORT, ACCOUNT, "f1", EXPORT + ".pdf", "application/pdf", 2048, 2,
+                "2024-01-08T10:00:03Z"));
+        projector.apply(List.of(requested, p10, p20));
+        projector.apply(List.of(requested, p10));
+        Document doc = exports.find(ACCOUNT, EXPORT).orElseThrow();
+        assertThat(doc.getString("status")).isEqualTo("processing");
+        assertThat(doc.getInteger("progress")).isEqualTo(20);
+        assertThat(exports.processingSince(T0.plusSeconds(1), 10)).containsExactly(EXPORT);
+        assertThat(exports.find("usr_01JBBBBBBBBBBBBBBBBBBBBBBB", EXPORT)).isEmpty();
+
+        projector.apply(List.of(completed, p20));
+        doc = exports.find(ACCOUNT, EXPORT).orElseThrow();
+        assertThat(doc.getString("status")).isEqualTo("completed");
+        assertThat(doc.getInteger("progress")).isEqualTo(100);
+        assertThat(doc.getString("file_id")).isEqualTo("f1");
+        assertThat(exports.processingSince(T0.plusSeconds(3600), 10)).isEmpty();
+        assertThat(exports.expiredBy(Instant.parse("2024-01-08T10:00:02Z"), 10)).isEmpty();
+        assertThat(exports.expiredBy(Instant.parse("2024-01-08T10:00:03Z"), 10)).containsExactly(EXPORT);
+
+        projector.apply(List.of(event(4, new ExportExpired(EXPORT, ACCOUNT, "f1")), completed));
+        assertThat(exports.find(ACCOUNT, EXPORT).orElseThrow().getString("status")).isEqualTo("expired");
+        assertThat(exports.expiredBy(Instant.parse("2030-01-01T00:00:00Z"), 10)).isEmpty();
+        assertThat(exports.list(ACCOUNT, 1, 20).total()).isEqualTo(1);
+    }
+}
