@@ -1,5 +1,6 @@
 package ai.soul.command.attachment;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.model.GridFSFile;
@@ -34,7 +35,7 @@ class AttachmentStorage {
 
     private final GridFSBucket bucket;
 
-    AttachmentStorage(GridFSBucket attachmentBucket) {
+    AttachmentStorage(@Qualifier("attachmentBucket") GridFSBucket attachmentBucket) {
         this.bucket = attachmentBucket;
     }
 

@@ -62,6 +62,7 @@ final class BadInputGenerator {
         LIST_ATTACHMENTS("GET", "/v1/conversations/{id}/attachments", 2),
         ME("GET", "/v1/me", 1),
         LIST_API_KEYS("GET", "/v1/api-keys", 1),
+        LIST_EXPORTS("GET", "/v1/exports", 1),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
 
         final String method;
@@ -96,7 +97,7 @@ final class BadInputGenerator {
             return switch (this) {
                 case REGISTER -> Set.of("POST");
                 case HEALTH, ACTUATOR_HEALTH, MODELS, ME -> Set.of("GET", "HEAD", "OPTIONS");
-                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS, LIST_API_KEYS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
+                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS, LIST_API_KEYS, LIST_EXPORTS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
                 // other methods on this path reach /v1/conversations/{id} (404) or none (405): both refusals
                 case SEARCH -> Set.of("POST");

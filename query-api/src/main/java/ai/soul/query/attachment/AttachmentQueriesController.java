@@ -1,5 +1,6 @@
 package ai.soul.query.attachment;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import ai.soul.platform.Ids;
 import ai.soul.platform.attachment.AttachmentResource;
 import ai.soul.platform.auth.Caller;
@@ -36,7 +37,7 @@ public class AttachmentQueriesController {
     private final Conversations conversations;
     private final GridFSBucket bucket;
 
-    AttachmentQueriesController(Attachments attachments, Conversations conversations, GridFSBucket attachmentBucket) {
+    AttachmentQueriesController(Attachments attachments, Conversations conversations, @Qualifier("attachmentBucket") GridFSBucket attachmentBucket) {
         this.attachments = attachments;
         this.conversations = conversations;
         this.bucket = attachmentBucket;
