@@ -41,6 +41,18 @@ public class Accounts {
         return account == null ? Optional.empty() : Optional.ofNullable(account.getString("tier"));
     }
 
+    /** What an account shows of itself. */
+    public record Profile(String id, String email, String name, String tier, java.time.Instant createdAt) {
+    }
+
+    /** The account, by _id. */
+    public Optional<Profile> profile(String accountId) {
+        Document account = accounts.find(Filters.eq("_id", accountId)).first();
+        return account == null ? Optional.empty() : Optional.of(new Profile(accountId, account.getString("email"),
+                account.getString("name"), account.getString("tier"),
+                account.getDate("created_at") == null ? null : account.getDate("created_at").toInstant()));
+    }
+
     /** The account that owns the key with this SHA-256 hash; by _id, so it stays fast as keys grow. */
     public Optional<String> accountForKey(String keyHash) {
         Document key = apiKeys.find(Filters.eq("_id", keyHash)).first();
