@@ -147,7 +147,9 @@ public class PlatformAutoConfiguration {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         // many small records: let the producer gather them
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        return new UsagePublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config)), topic, EventJson.mapper(), queueCapacity);
+        var producers = new DefaultKafkaProducerFactory<String, byte[]>(config);
+        producers.setPhysicalCloseTimeout(5); // seconds: a broker that is away does not hold the shutdown
+        return new UsagePublisher(new KafkaTemplate<>(producers), topic, EventJson.mapper(), queueCapacity);
     }
 
     /** Outermost, so every answer is metered, also those the other filters give (406, 413, 401, 429). */

@@ -4,6 +4,7 @@ import ai.soul.projections.BulkWrites;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
@@ -50,8 +51,8 @@ public class RequestCounters {
     public RequestCounters(MongoDatabase db) {
         this.daily = db.getCollection(COLLECTION);
         this.apiKeys = db.getCollection(API_KEYS);
-        // last use goes by the key's id, the documents by the key's hash
-        apiKeys.createIndex(Indexes.ascending("key_id"));
+        // last use goes by the key's id, the documents by the key's hash; unique, so the embedded server uses it too
+        apiKeys.createIndex(Indexes.ascending("key_id"), new IndexOptions().unique(true));
     }
 
     private static final class Day {

@@ -47,27 +47,34 @@ public class Usage {
         return doc == null ? 0 : number(doc.get("requests"));
     }
 
-    /** What the account stores at the end of the day {@code upTo}: the changes of every day until then. */
-    public Storage storage(String accountId, LocalDate upTo) {
+    /**
+     * What the account stores at the end of the day {@code upTo}: the changes of every day since
+     * {@code since} (the account's first), read by _id, one per day, so no collection is scanned.
+     */
+    public Storage storage(String accountId, LocalDate since, LocalDate upTo) {
         long conversations = 0;
         long attachments = 0;
-        for (Document doc : events.find(Filters.eq("account_id", accountId)).projection(Projections.include("day", "storage"))) {
-            if (doc.getString("day").compareTo(upTo.toString()) <= 0) {
-                Document storage = doc.get("storage", Document.class);
-                if (storage != null) {
-                    conversations += number(storage.get("conversations"));
-                    attachments += number(storage.get("attachments"));
-                }
+        for (Document doc : events.find(Filters.in("_id", ids(accountId, since, upTo))).projection(Projections.include("storage"))) {
+            Document storage = doc.get("storage", Document.class);
+            if (storage != null) {
+                conversations += number(storage.get("conversations"));
+                attachments += number(storage.get("attachments"));
             }
         }
         return new Storage(conversations, attachments);
     }
 
-    public Report report(String accountId, LocalDate from, LocalDate to) {
+    private static List<String> ids(String accountId, LocalDate from, LocalDate to) {
         List<String> ids = new ArrayList<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             ids.add(UsageKeys.id(accountId, day));
         }
+        return ids;
+    }
+
+    /** {@code since}: the account's first day, where its storage starts from nothing. */
+    public Report report(String accountId, LocalDate since, LocalDate from, LocalDate to) {
+        List<String> ids = ids(accountId, from, to);
         Map<String, Long> bySource = new TreeMap<>();
         Map<String, Long> byRole = new TreeMap<>();
         Map<String, Tokens> byModel = new TreeMap<>();
@@ -91,7 +98,7 @@ public class Usage {
             sum(doc.get("by_endpoint", Document.class), byEndpoint);
             sum(doc.get("by_status", Document.class), byStatus);
         }
-        return new Report(bySource, byRole, byModel, total, byEndpoint, byStatus, storage(accountId, to));
+        return new Report(bySource, byRole, byModel, total, byEndpoint, byStatus, storage(accountId, since.isAfter(to) ? to : since, to));
     }
 
     private static void sum(Document counters, Map<String, Long> into) {

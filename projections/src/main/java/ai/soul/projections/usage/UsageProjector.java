@@ -14,7 +14,6 @@ import ai.soul.schemas.conversation.SummaryGenerated;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -52,12 +51,6 @@ public class UsageProjector implements Projector {
     public UsageProjector(MongoDatabase db) {
         this.daily = db.getCollection(DAILY);
         this.conversations = db.getCollection(CONVERSATIONS);
-        createIndexes();
-    }
-
-    /** The storage total sums an account's days; the embedded server uses an index whose keys are exactly the filter's. */
-    private void createIndexes() {
-        daily.createIndex(Indexes.ascending("account_id"));
     }
 
     /** A conversation's text bytes as far as the events applied so far: its content, and content plus messages. */
@@ -212,6 +205,5 @@ public class UsageProjector implements Projector {
     public void reset() {
         daily.drop();
         conversations.drop();
-        createIndexes();
     }
 }

@@ -64,12 +64,12 @@ class RequestCountersTest {
         counters.count(batch.subList(2, 6));
 
         LocalDate day = LocalDate.parse("2025-02-03");
-        Usage.Report ada = usage.report(ADA, day, day);
+        Usage.Report ada = usage.report(ADA, day, day, day);
         assertThat(ada.requests()).isEqualTo(3);
         assertThat(ada.requestsByEndpoint()).isEqualTo(Map.of("GET /v1/conversations", 2L, "GET /v1/conversations/{id}", 1L));
         assertThat(ada.requestsByStatus()).isEqualTo(Map.of("200", 2L, "404", 1L));
         assertThat(usage.requests(ADA, day.plusDays(1))).isEqualTo(1);
-        assertThat(usage.report(ADA, day, day.plusDays(1)).requests()).isEqualTo(4);
+        assertThat(usage.report(ADA, day, day, day.plusDays(1)).requests()).isEqualTo(4);
         assertThat(usage.requests(BOB, day)).isEqualTo(1);
         Document doc = db.getCollection(RequestCounters.COLLECTION).find(new Document("_id", ADA + "|2025-02-03")).first();
         assertThat(doc.getLong("request_bytes")).isEqualTo(30);
@@ -80,7 +80,10 @@ class RequestCountersTest {
     void recordsTheLastUseOfEachKey() {
         db.getCollection("api_keys").insertOne(new Document("_id", "hash").append("key_id", "key_" + ADA.substring(4)));
         counters.count(List.of(at(0, 0, ADA, "/v1/conversations", 200, T.plusSeconds(5)), at(0, 1, ADA, "/v1/conversations", 200, T)));
+        mongo.clearScans();
         counters.count(List.of(at(0, 1, ADA, "/v1/conversations", 200, T)));
+        usage.requests(ADA, LocalDate.parse("2025-02-03"));
+        assertThat(mongo.scans(db)).isEmpty();
         assertThat(db.getCollection("api_keys").find().first().getDate("last_used_at")).isEqualTo(Date.from(T.plusSeconds(5)));
     }
 }

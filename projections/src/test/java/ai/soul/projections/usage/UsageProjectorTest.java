@@ -40,6 +40,7 @@ class UsageProjectorTest {
     static final String C3 = "conv_01JQ8Y2C3D4E5F6G7H8J9K0M1N";
     static final String BOB_CONV = "conv_01JQ8Y3D4E5F6G7H8J9K0M1N2P";
     static final LocalDate DAY = LocalDate.parse("2025-02-03");
+    static final LocalDate SINCE = DAY.minusDays(40);
 
     private static InMemoryMongo mongo;
 
@@ -88,21 +89,31 @@ class UsageProjectorTest {
     void countsWhatEachAccountUsed() {
         applyAll(projector, batches(log, 4));
 
-        Usage.Report ada = usage.report(ADA, DAY, DAY);
+        Usage.Report ada = usage.report(ADA, SINCE, DAY, DAY);
         assertThat(ada.conversationsBySource()).isEqualTo(Map.of("email", 2L, "api", 1L));
         assertThat(ada.messagesByRole()).isEqualTo(Map.of("user", 2L, "agent", 1L));
         assertThat(ada.tokensByModel()).isEqualTo(Map.of("local-extractive-1", new Usage.Tokens(10, 3), "gpt-4.1", new Usage.Tokens(20, 4)));
         // C1: "hello world" + "héllo" + "hi there" = 11 + 6 + 8; C2: 3; C3 deleted
         assertThat(ada.storage()).isEqualTo(new Usage.Storage(28, 1500));
 
-        Usage.Report bob = usage.report(BOB, DAY, DAY);
+        Usage.Report bob = usage.report(BOB, SINCE, DAY, DAY);
         assertThat(bob.conversationsBySource()).isEqualTo(Map.of("whatsapp", 1L));
         assertThat(bob.messagesByRole()).isEqualTo(Map.of("agent", 1L));
         assertThat(bob.storage()).isEqualTo(new Usage.Storage(5, 0));
 
-        assertThat(usage.report(ADA, DAY.plusDays(1), DAY.plusDays(3)).conversationsBySource()).isEmpty();
-        assertThat(usage.report(ADA, DAY.plusDays(1), DAY.plusDays(3)).storage()).isEqualTo(new Usage.Storage(28, 1500));
-        assertThat(usage.storage(ADA, DAY.minusDays(1))).isEqualTo(new Usage.Storage(0, 0));
+        assertThat(usage.report(ADA, SINCE, DAY.plusDays(1), DAY.plusDays(3)).conversationsBySource()).isEmpty();
+        assertThat(usage.report(ADA, SINCE, DAY.plusDays(1), DAY.plusDays(3)).storage()).isEqualTo(new Usage.Storage(28, 1500));
+        assertThat(usage.storage(ADA, SINCE, DAY.minusDays(1))).isEqualTo(new Usage.Storage(0, 0));
+    }
+
+    @Test
+    void readsAndWritesGoByTheIdIndex() {
+        applyAll(projector, batches(log, 4));
+        mongo.clearScans();
+        projector.apply(log.subList(0, 6));
+        usage.report(ADA, SINCE, DAY.minusDays(3), DAY);
+        usage.storage(BOB, SINCE, DAY);
+        assertThat(mongo.scans(db)).isEmpty();
     }
 
     @Test
@@ -122,10 +133,10 @@ class UsageProjectorTest {
     @Test
     void aResetAndAReplayBuildTheSameFigures() {
         applyAll(projector, randomBatches(log, new Random(3)));
-        Usage.Report before = usage.report(ADA, DAY, DAY);
+        Usage.Report before = usage.report(ADA, SINCE, DAY, DAY);
         projector.reset();
-        assertThat(usage.report(ADA, DAY, DAY).conversationsBySource()).isEmpty();
+        assertThat(usage.report(ADA, SINCE, DAY, DAY).conversationsBySource()).isEmpty();
         applyAll(projector, batches(log, 1));
-        assertThat(usage.report(ADA, DAY, DAY)).isEqualTo(before);
+        assertThat(usage.report(ADA, SINCE, DAY, DAY)).isEqualTo(before);
     }
 }

@@ -90,7 +90,7 @@ class AccountUsageController {
         LocalDate today = LocalDate.now(clock);
         Long perDay = tiers.knows(tier) ? tiers.of(tier).perDay() : null;
         return new Account(profile.id(), profile.email(), tier,
-                new Storage(mb(usage.storage(caller.accountId(), today).total()), mb(attachments.accountQuota().toBytes())),
+                new Storage(mb(usage.storage(caller.accountId(), since(profile), today).total()), mb(attachments.accountQuota().toBytes())),
                 new ApiUsage(usage.requests(caller.accountId(), today), perDay),
                 profile.createdAt() == null ? null : profile.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
     }
@@ -105,7 +105,8 @@ class AccountUsageController {
         if (ChronoUnit.DAYS.between(first, last) + 1 > maxDays) {
             throw ApiException.validation(Map.of("to", List.of("The period is at most " + maxDays + " days")));
         }
-        Usage.Report r = usage.report(caller.accountId(), first, last);
+        var profile = accounts.profile(caller.accountId()).orElseThrow(() -> ApiException.notFound("Account not found"));
+        Usage.Report r = usage.report(caller.accountId(), since(profile), first, last);
         Map<String, ModelTokens> byModel = r.tokensByModel().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new ModelTokens(e.getValue().prompt(), e.getValue().completion(), e.getValue().total()), (a, b) -> a, TreeMap::new));
         long prompt = byModel.values().stream().mapToLong(ModelTokens::prompt).sum();
@@ -117,6 +118,11 @@ class AccountUsageController {
                 new UsedStorage(mb(r.storage().total()), r.storage().total(),
                         new StorageByType(mb(r.storage().conversations()), mb(r.storage().attachments()))),
                 new ApiRequests(r.requests(), r.requestsByEndpoint(), r.requestsByStatus()));
+    }
+
+    /** The account's first day: its storage counts from there. */
+    private LocalDate since(Accounts.Profile profile) {
+        return profile.createdAt() == null ? LocalDate.now(clock).minusDays(maxDays) : LocalDate.ofInstant(profile.createdAt(), ZoneOffset.UTC);
     }
 
     /** An ISO date, or a date-time whose UTC day is meant. */

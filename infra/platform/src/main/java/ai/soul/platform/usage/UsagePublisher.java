@@ -58,6 +58,11 @@ public class UsagePublisher implements Consumer<MeteredRequest>, AutoCloseable {
         }
     }
 
+    /** Records dropped or not acknowledged so far. */
+    public long lost() {
+        return lost.get();
+    }
+
     /** Logs the first loss and then at every power of two, so an outage does not flood the log. */
     private void lost(String why) {
         long n = lost.incrementAndGet();
@@ -69,7 +74,9 @@ public class UsagePublisher implements Consumer<MeteredRequest>, AutoCloseable {
     @Override
     public void close() throws Exception {
         sender.shutdown();
-        sender.awaitTermination(5, TimeUnit.SECONDS);
+        if (!sender.awaitTermination(5, TimeUnit.SECONDS)) {
+            sender.shutdownNow(); // the broker is away: what is still queued is lost, as it would be in a crash
+        }
         if (kafka.getProducerFactory() instanceof DisposableBean factory) {
             factory.destroy();
         }
