@@ -63,6 +63,8 @@ final class BadInputGenerator {
         ME("GET", "/v1/me", 1),
         LIST_API_KEYS("GET", "/v1/api-keys", 1),
         LIST_EXPORTS("GET", "/v1/exports", 1),
+        ACCOUNT("GET", "/v1/account", 1),
+        ACCOUNT_USAGE("GET", "/v1/account/usage", 2),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
 
         final String method;
@@ -96,7 +98,7 @@ final class BadInputGenerator {
         Set<String> allowedMethods() {
             return switch (this) {
                 case REGISTER -> Set.of("POST");
-                case HEALTH, ACTUATOR_HEALTH, MODELS, ME -> Set.of("GET", "HEAD", "OPTIONS");
+                case HEALTH, ACTUATOR_HEALTH, MODELS, ME, ACCOUNT, ACCOUNT_USAGE -> Set.of("GET", "HEAD", "OPTIONS");
                 case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS, LIST_API_KEYS, LIST_EXPORTS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
                 // other methods on this path reach /v1/conversations/{id} (404) or none (405): both refusals
@@ -138,7 +140,7 @@ final class BadInputGenerator {
                 case BAD_FIELD, MALFORMED_JSON, NOT_AN_OBJECT, WRONG_CONTENT_TYPE -> e.readsBody();
                 case DUPLICATE_EMAIL -> e == Endpoint.REGISTER;
                 case TOO_LARGE -> e.readsBody() || e == Endpoint.DELETE;
-                case BAD_QUERY -> e == Endpoint.LIST || e == Endpoint.LIST_MESSAGES;
+                case BAD_QUERY -> e == Endpoint.LIST || e == Endpoint.LIST_MESSAGES || e == Endpoint.ACCOUNT_USAGE;
                 // writes too: a request that cannot be answered in JSON is refused before anything happens
                 case BAD_ACCEPT -> e != Endpoint.UNKNOWN_ROUTE;
                 case NO_SUCH_ROUTE -> e == Endpoint.UNKNOWN_ROUTE;
@@ -277,6 +279,9 @@ final class BadInputGenerator {
             if (r.nextInt(4) == 0) query.add(new String[]{"source", pick("email", "whatsapp", "api")});
         } else if (endpoint == Endpoint.MODELS) {
             query.add(new String[]{"type", pick("llm", "sd")});
+        } else if (endpoint == Endpoint.ACCOUNT_USAGE) {
+            if (r.nextBoolean()) query.add(new String[]{"from", pick("2024-01-01", "2025-06-30", "2024-01-01T00:00:00Z")});
+            if (r.nextBoolean()) query.add(new String[]{"to", pick("2025-07-01", "2025-12-31T23:59:59%2B01:00")});
         } else if (endpoint == Endpoint.LIST_MESSAGES) {
             if (r.nextInt(3) == 0) query.add(new String[]{"page", String.valueOf(1 + r.nextInt(5))});
             if (r.nextInt(3) == 0) query.add(new String[]{"per_page", String.valueOf(1 + r.nextInt(100))});
@@ -748,8 +753,13 @@ final class BadInputGenerator {
     }
 
     private void badQuery() {
+        if (endpoint == Endpoint.ACCOUNT_USAGE && r.nextInt(3) > 0) {
+            badPeriod();
+            return;
+        }
         boolean list = endpoint == Endpoint.LIST;
-        int kind = r.nextInt(list ? 8 : 4);
+        // the period takes no page or per_page: only the query's encoding can be broken the same way
+        int kind = endpoint == Endpoint.ACCOUNT_USAGE ? 2 + r.nextInt(2) : r.nextInt(list ? 8 : 4);
         String name;
         String value;
         switch (kind) {
@@ -809,6 +819,31 @@ final class BadInputGenerator {
         query.removeIf(p -> p[0].equals(name));
         lockedParams.add(name);
         query.add(r.nextInt(query.size() + 1), new String[]{name, value});
+    }
+
+    /** A usage period that is no period: a date that does not parse, from after to, or longer than the maximum. */
+    private void badPeriod() {
+        query.removeIf(p -> p[0].equals("from") || p[0].equals("to"));
+        lockedParams.add("from");
+        lockedParams.add("to");
+        switch (r.nextInt(4)) {
+            case 0, 1 -> {
+                String name = pick("from", "to");
+                query.add(new String[]{name, pick("2024-13-01", "2024-02-30", "yesterday", "", "2024-1-1", "01/02/2024", "2024-01-01T25:00:00Z",
+                        "2024-01-01T10:00:00", "1704067200", "%2B2024-01-01", "2024-01-01%00", "x" + encode(text(1, 8, Atoms.VISIBLE_UNICODE)))});
+                variant = name + ": not an ISO 8601 date";
+            }
+            case 2 -> {
+                query.add(new String[]{"from", "2025-03-02"});
+                query.add(new String[]{"to", pick("2025-03-01", "2024-12-31", "2025-03-01T23:59:59Z")});
+                variant = "from after to";
+            }
+            default -> {
+                query.add(new String[]{"from", pick("2020-01-01", "0001-01-01", "2023-12-31")});
+                query.add(new String[]{"to", pick("2025-01-01", "9999-12-31")});
+                variant = "a period longer than a year";
+            }
+        }
     }
 
     private void badAccept() {
@@ -1002,7 +1037,7 @@ final class BadInputGenerator {
         do {
             name = r.nextBoolean() ? pick("foo", "q", "search", "filter", "limit", "offset", "cursor", "include", "fields",
                     "page_size", "api_key", "debug", "callback", "_method") : encode(text(1, 10, Atoms.VISIBLE_UNICODE));
-        } while (lockedParams.contains(name) || Set.of("page", "per_page", "sort", "status", "source").contains(name));
+        } while (lockedParams.contains(name) || Set.of("page", "per_page", "sort", "status", "source", "from", "to").contains(name));
         query.add(new String[]{name, encode(text(0, 20, Atoms.VISIBLE_UNICODE))});
         noise.add("extra query parameter");
     }

@@ -287,8 +287,15 @@ class BadInputPropertiesTest {
         MongoDatabase db = system.context().getBean(MongoDatabase.class);
         Map<String, List<String>> all = new TreeMap<>();
         for (String name : db.listCollectionNames()) {
+            if (name.equals("usage_daily") || name.equals("rate_limits")) {
+                continue; // refused requests are requests: metering counts them and the limiter charges them, by design
+            }
             List<String> docs = new ArrayList<>();
-            db.getCollection(name).find().sort(Sorts.ascending("_id")).forEach(d -> docs.add(d.toJson()));
+            // the last use of a key moves with every request that presents it, refused or not
+            db.getCollection(name).find().sort(Sorts.ascending("_id")).forEach(d -> {
+                d.remove("last_used_at");
+                docs.add(d.toJson());
+            });
             all.put(name, docs);
         }
         return all;

@@ -29,6 +29,8 @@ import ai.soul.platform.ratelimit.MongoProxyManager;
 import ai.soul.platform.ratelimit.RateLimitFilter;
 import ai.soul.platform.ratelimit.RateLimitWindows;
 import ai.soul.platform.ratelimit.RateLimiter;
+import ai.soul.platform.usage.UsageMeteringFilter;
+import ai.soul.platform.usage.UsagePublisher;
 import ai.soul.platform.web.AcceptFilter;
 import ai.soul.platform.web.ApiExceptionHandler;
 import ai.soul.platform.web.BodyLimitFilter;
@@ -50,6 +52,15 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -75,6 +86,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.Map;
 
 /** What both apps share: the web edge, the event wire format, the read-model database, the topic. */
 @AutoConfiguration(beforeName = {"org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
@@ -150,6 +162,35 @@ public class PlatformAutoConfiguration {
     public NewTopic eventsTopic(@Value("${soul.kafka.topic}") String topic, @Value("${soul.kafka.partitions}") int partitions) {
         // the log is the history: it is kept forever
         return TopicBuilder.name(topic).partitions(partitions).replicas(1).config("retention.ms", "-1").build();
+    }
+
+    /** The metered requests: counted into daily figures soon after, so kept only for a while (soul.usage.retention). */
+    @Bean
+    public NewTopic usageTopic(@Value("${soul.usage.topic}") String topic, @Value("${soul.usage.partitions}") int partitions,
+                               @Value("${soul.usage.retention}") Duration retention) {
+        return TopicBuilder.name(topic).partitions(partitions).replicas(1).config("retention.ms", Long.toString(retention.toMillis())).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    public UsagePublisher usagePublisher(KafkaProperties kafka, @Value("${soul.usage.topic}") String topic,
+                                         @Value("${soul.usage.queue-capacity}") int queueCapacity) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        // many small records: let the producer gather them
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        var producers = new DefaultKafkaProducerFactory<String, byte[]>(config);
+        producers.setPhysicalCloseTimeout(5); // seconds: a broker that is away does not hold the shutdown
+        return new UsagePublisher(new KafkaTemplate<>(producers), topic, EventJson.mapper(), queueCapacity);
+    }
+
+    /** Outermost, so every answer is metered, also those the other filters give (406, 413, 401, 429). */
+    @Bean
+    public FilterRegistrationBean<UsageMeteringFilter> usageMeteringFilter(UsagePublisher usagePublisher,
+                                                                          @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings) {
+        var registration = new FilterRegistrationBean<>(new UsageMeteringFilter(usagePublisher, mappings));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
     }
 
     @Bean(destroyMethod = "close")

@@ -11,6 +11,7 @@ import ai.soul.schemas.account.TierChanged;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -39,7 +40,8 @@ public class AccountProjector implements Projector {
     /** The embedded server uses an index only when a filter names exactly its keys: one per lookup. */
     private void createIndexes() {
         apiKeys.createIndex(Indexes.ascending("account_id"));
-        apiKeys.createIndex(Indexes.ascending("key_id"));
+        // unique, as the usage counters create it too (the same index twice must have the same options)
+        apiKeys.createIndex(Indexes.ascending("key_id"), new IndexOptions().unique(true));
     }
 
     @Override

@@ -50,10 +50,6 @@ public class Accounts {
         return apiKeys.countDocuments(Filters.eq("account_id", accountId));
     }
 
-    /** The account document: email, name, company_name, tier, created_at. */
-    public Optional<Document> account(String accountId) {
-        return Optional.ofNullable(accounts.find(Filters.eq("_id", accountId)).first());
-    }
 
     /** The account's tier, by _id. */
     public Optional<String> tierOf(String accountId) {
@@ -61,4 +57,15 @@ public class Accounts {
         return account == null ? Optional.empty() : Optional.ofNullable(account.getString("tier"));
     }
 
+    /** What an account shows of itself. */
+    public record Profile(String id, String email, String name, String companyName, String tier, java.time.Instant createdAt) {
+    }
+
+    /** The account, by _id. */
+    public Optional<Profile> profile(String accountId) {
+        Document account = accounts.find(Filters.eq("_id", accountId)).first();
+        return account == null ? Optional.empty() : Optional.of(new Profile(accountId, account.getString("email"),
+                account.getString("name"), account.getString("company_name"), account.getString("tier"),
+                account.getDate("created_at") == null ? null : account.getDate("created_at").toInstant()));
+    }
 }

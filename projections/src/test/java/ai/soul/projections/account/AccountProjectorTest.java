@@ -290,9 +290,9 @@ class AccountProjectorTest {
         assertThat(accounts.keyHash(BOB, ADA_KEY)).isEmpty();
         assertThat(accounts.keysOf(ADA, 0, 10)).extracting(d -> d.getString("key_id")).containsExactly(ADA_SECOND_KEY, ADA_KEY);
         assertThat(accounts.tierOf(BOB)).contains("api");
-        assertThat(accounts.account(eve)).hasValueSatisfying(d -> {
-            assertThat(d.getString("email")).isEqualTo("eve@example.net");
-            assertThat(d.getString("tier")).isEqualTo("free");
+        assertThat(accounts.profile(eve)).hasValueSatisfying(d -> {
+            assertThat(d.email()).isEqualTo("eve@example.net");
+            assertThat(d.tier()).isEqualTo("free");
         });
 
         // a replay, even of the older tier change alone, leaves everything as it was

@@ -31,12 +31,11 @@ class MeController {
 
     @GetMapping("/v1/me")
     Me me(Caller caller) {
-        Document account = accounts.account(caller.accountId())
+        Accounts.Profile account = accounts.profile(caller.accountId())
                 .orElseThrow(() -> ApiException.notFound("Account " + caller.accountId() + " not found"));
         // one soul per user, named after the account (the soul itself is another issue's)
         String soulId = "soul_" + caller.accountId().substring("usr_".length());
-        return new Me(caller.accountId(), account.getString("name"), account.getString("email"), account.getString("company_name"),
-                account.getString("tier"), instant(account.getDate("created_at")), soulId);
+        return new Me(caller.accountId(), account.name(), account.email(), account.companyName(), account.tier(), account.createdAt(), soulId);
     }
 
     @GetMapping("/v1/api-keys")

@@ -1,0 +1,28 @@
+package ai.soul.query.usage;
+
+import ai.soul.projections.usage.RequestCounters;
+import ai.soul.projections.usage.Usage;
+import ai.soul.projections.usage.UsageProjector;
+import com.mongodb.client.MongoDatabase;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class UsageConfiguration {
+
+    /** a Projector: the read-model runner applies it with the others */
+    @Bean
+    UsageProjector usageProjector(MongoDatabase readModels) {
+        return new UsageProjector(readModels);
+    }
+
+    @Bean
+    RequestCounters requestCounters(MongoDatabase readModels) {
+        return new RequestCounters(readModels);
+    }
+
+    @Bean
+    Usage usage(MongoDatabase readModels) {
+        return new Usage(readModels);
+    }
+}
