@@ -85,7 +85,7 @@ public class AccessTokens {
     }
 
     public Issued issue(String accountId, String tier) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // a JWT's times are whole seconds
         Instant expiresAt = now.plus(ttl);
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(issuer).subject(accountId).issuedAt(now).expiresAt(expiresAt)
