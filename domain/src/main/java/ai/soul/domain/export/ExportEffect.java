@@ -57,7 +57,7 @@ public class ExportEffect {
             return;
         }
         if (!finish(new CompleteExport(e.exportId(), rendered.fileId(), rendered.fileName(), rendered.contentType(),
-                rendered.sizeBytes(), rendered.conversations(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plus(ttl)))) {
+                rendered.sizeBytes(), rendered.conversations(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plus(ttl)))) {
             renderer.delete(rendered.fileId());
         }
     }
