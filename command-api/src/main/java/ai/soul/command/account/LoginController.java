@@ -52,7 +52,7 @@ class LoginController {
         this.decoyHash = hasher.hash("decoy password, never anyone's");
     }
 
-    @PostMapping("/v1/auth/login")
+    @PostMapping(path = "/v1/auth/login", consumes = "application/json")
     LoginResponse login(@RequestBody LoginRequest request) {
         String idToken = request.idToken() != null ? request.idToken() : request.firebaseToken();
         AccountView account = idToken != null ? withIdToken(request, idToken) : withPassword(request);

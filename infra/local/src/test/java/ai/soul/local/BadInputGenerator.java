@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
 final class BadInputGenerator {
 
     static final int BODY_LIMIT = 1_048_576;
+    /** The fixture accounts' password (Api.register). */
+    static final String PASSWORD = "correct horse battery";
     static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     /** What the generated requests may refer to: made by the test before the first try. */
@@ -48,6 +50,7 @@ final class BadInputGenerator {
 
     enum Endpoint {
         REGISTER("POST", "/v1/auth/register", 3),
+        LOGIN("POST", "/v1/auth/login", 2),
         HEALTH("GET", "/v1/health", 1),
         ACTUATOR_HEALTH("GET", "/actuator/health", 1),
         CREATE("POST", "/v1/conversations", 4),
@@ -63,6 +66,7 @@ final class BadInputGenerator {
         ME("GET", "/v1/me", 1),
         LIST_API_KEYS("GET", "/v1/api-keys", 1),
         LIST_EXPORTS("GET", "/v1/exports", 1),
+        CREATE_EXPORT("POST", "/v1/exports", 2),
         ACCOUNT("GET", "/v1/account", 1),
         ACCOUNT_USAGE("GET", "/v1/account/usage", 2),
         UNKNOWN_ROUTE("ANY", "(a route that does not exist)", 2);
@@ -82,7 +86,7 @@ final class BadInputGenerator {
         }
 
         boolean isPublic() {
-            return this == REGISTER || this == HEALTH || this == ACTUATOR_HEALTH;
+            return this == REGISTER || this == LOGIN || this == HEALTH || this == ACTUATOR_HEALTH;
         }
 
         boolean hasId() {
@@ -91,15 +95,16 @@ final class BadInputGenerator {
 
         /** The handler reads a JSON body. */
         boolean readsBody() {
-            return this == REGISTER || this == CREATE || this == UPDATE || this == POST_MESSAGE || this == SEARCH;
+            return this == REGISTER || this == LOGIN || this == CREATE || this == UPDATE || this == POST_MESSAGE || this == SEARCH
+                    || this == CREATE_EXPORT;
         }
 
         /** Methods that some handler serves on this path (HEAD and OPTIONS come with GET). */
         Set<String> allowedMethods() {
             return switch (this) {
-                case REGISTER -> Set.of("POST");
+                case REGISTER, LOGIN -> Set.of("POST");
                 case HEALTH, ACTUATOR_HEALTH, MODELS, ME, ACCOUNT, ACCOUNT_USAGE -> Set.of("GET", "HEAD", "OPTIONS");
-                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS, LIST_API_KEYS, LIST_EXPORTS -> Set.of("GET", "POST", "HEAD", "OPTIONS");
+                case CREATE, LIST, POST_MESSAGE, LIST_MESSAGES, LIST_ATTACHMENTS, LIST_API_KEYS, LIST_EXPORTS, CREATE_EXPORT -> Set.of("GET", "POST", "HEAD", "OPTIONS");
                 case READ, UPDATE, DELETE -> Set.of("GET", "PATCH", "DELETE", "HEAD", "OPTIONS");
                 // other methods on this path reach /v1/conversations/{id} (404) or none (405): both refusals
                 case SEARCH -> Set.of("POST");
@@ -111,6 +116,8 @@ final class BadInputGenerator {
         List<String> fields() {
             return switch (this) {
                 case REGISTER -> List.of("email", "password", "name", "company_name");
+                case LOGIN -> List.of("email", "password", "id_token", "firebase_token");
+                case CREATE_EXPORT -> List.of("format", "filters", "options");
                 case CREATE -> List.of("title", "content", "source", "metadata", "system_prompt", "llm_id", "agent_id", "messages");
                 case UPDATE -> List.of("title", "content", "metadata", "system_prompt", "llm_id", "agent_id");
                 case POST_MESSAGE -> List.of("content", "llm_id", "verbose");
@@ -265,6 +272,8 @@ final class BadInputGenerator {
         }
         body = switch (endpoint) {
             case REGISTER -> validRegistration();
+            case LOGIN -> validLogin();
+            case CREATE_EXPORT -> validExport();
             case CREATE -> validCreation();
             case UPDATE -> validUpdate();
             case POST_MESSAGE -> validMessage();
@@ -295,6 +304,22 @@ final class BadInputGenerator {
         m.put("password", nonBlank(8, 18, Atoms.TEXT));
         if (r.nextInt(3) == 0) m.put("name", text(0, 60, Atoms.TEXT));
         if (r.nextInt(3) == 0) m.put("company_name", text(0, 60, Atoms.TEXT));
+        return m;
+    }
+
+    /** The fixture account's own credentials: only a defect keeps this from logging in. */
+    private Map<String, Object> validLogin() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("email", r.nextBoolean() ? fx.email() : fx.email().toUpperCase(Locale.ROOT));
+        m.put("password", PASSWORD);
+        return m;
+    }
+
+    private Map<String, Object> validExport() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", pick("json", "csv", "md", "pdf"));
+        if (r.nextBoolean()) m.put("filters", new LinkedHashMap<>(Map.of("date_from", "2024-01-01", "date_to", "2024-12-31")));
+        if (r.nextBoolean()) m.put("options", new LinkedHashMap<>(Map.of("include_attachments", r.nextBoolean())));
         return m;
     }
 
@@ -503,6 +528,35 @@ final class BadInputGenerator {
                     }
                     case 4 -> { if (r.nextBoolean()) overLimit(m, "name", 200); else wrongTextType(m, "name"); }
                     default -> { if (r.nextBoolean()) overLimit(m, "company_name", 200); else wrongTextType(m, "company_name"); }
+                }
+            }
+            case LOGIN -> {
+                switch (r.nextInt(5)) {
+                    case 0 -> requiredText(m, "email");
+                    case 1 -> { lockedFields.add("password"); if (r.nextBoolean()) { variant = "password: missing"; m.remove("password"); } else wrongTextType(m, "password"); }
+                    case 2 -> { variant = "password: another one"; m.put("password", PASSWORD + nonBlank(1, 5, Atoms.TEXT)); lockedFields.add("password"); }
+                    case 3 -> wrongTextType(m, pick("id_token", "firebase_token"));
+                    default -> {
+                        // an id token is not configured here, and never taken together with a password
+                        variant = "an id token that is no token";
+                        if (r.nextBoolean()) { m.remove("email"); m.remove("password"); }
+                        m.put(pick("id_token", "firebase_token"), pick("", "x", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", text(1, 40, Atoms.ODD)));
+                        lockedFields.addAll(List.of("email", "password", "id_token", "firebase_token"));
+                    }
+                }
+            }
+            case CREATE_EXPORT -> {
+                lockedFields.addAll(List.of("format", "filters", "options"));
+                switch (r.nextInt(6)) {
+                    case 0 -> requiredText(m, "format");
+                    case 1 -> { variant = "format: not one of the four"; m.put("format", pick("xml", "PDF", "docx", "json ", "zip", text(1, 20, Atoms.ODD))); }
+                    case 2 -> {
+                        variant = "filters: a date that is none";
+                        m.put("filters", new LinkedHashMap<>(Map.of(pick("date_from", "date_to"), pick("2024-02-30", "yesterday", "2024-13-01", "01/02/2024", "", "2024-1-1"))));
+                    }
+                    case 3 -> { variant = "filters: date_from after date_to"; m.put("filters", new LinkedHashMap<>(Map.of("date_from", "2024-03-01", "date_to", "2024-02-01"))); }
+                    case 4 -> { variant = "filters: not an object"; m.put("filters", pick("2024-01-01", 5, List.of("2024-01-01"), true)); }
+                    default -> { variant = "options.include_attachments: not a boolean"; m.put("options", new LinkedHashMap<>(Map.of("include_attachments", pick("yes", List.of(), Map.of("a", 1))))); }
                 }
             }
             case CREATE -> {

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -47,21 +48,23 @@ public class Usage {
         return doc == null ? 0 : number(doc.get("requests"));
     }
 
-    /**
-     * What the account stores at the end of the day {@code upTo}: the changes of every day since
-     * {@code since} (the account's first), read by _id, one per day, so no collection is scanned.
-     */
+    /** What the account stores at the end of the day {@code upTo}: the changes of every day up to it. */
     public Storage storage(String accountId, LocalDate since, LocalDate upTo) {
         long conversations = 0;
         long attachments = 0;
-        for (Document doc : events.find(Filters.in("_id", ids(accountId, since, upTo))).projection(Projections.include("storage"))) {
+        for (Document doc : eventDays(accountId, Projections.include("day", "storage"))) {
             Document storage = doc.get("storage", Document.class);
-            if (storage != null) {
+            if (storage != null && !LocalDate.parse(doc.getString("day")).isAfter(upTo)) {
                 conversations += number(storage.get("conversations"));
                 attachments += number(storage.get("attachments"));
             }
         }
         return new Storage(conversations, attachments);
+    }
+
+    /** The account's counters from the events, one document per conversation and day, by the account_id index. */
+    private Iterable<Document> eventDays(String accountId, Bson projection) {
+        return events.find(Filters.eq("account_id", accountId)).projection(projection);
     }
 
     private static List<String> ids(String accountId, LocalDate from, LocalDate to) {
@@ -78,7 +81,11 @@ public class Usage {
         Map<String, Long> bySource = new TreeMap<>();
         Map<String, Long> byRole = new TreeMap<>();
         Map<String, Tokens> byModel = new TreeMap<>();
-        for (Document doc : events.find(Filters.in("_id", ids)).projection(Projections.include("conversations", "messages", "tokens"))) {
+        for (Document doc : eventDays(accountId, Projections.include("day", "conversations", "messages", "tokens"))) {
+            LocalDate day = LocalDate.parse(doc.getString("day"));
+            if (day.isBefore(from) || day.isAfter(to)) {
+                continue;
+            }
             sum(doc.get("conversations", Document.class), bySource);
             sum(doc.get("messages", Document.class), byRole);
             Document tokens = doc.get("tokens", Document.class);

@@ -14,6 +14,9 @@ import ai.soul.schemas.conversation.SummaryGenerated;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -31,19 +34,22 @@ import java.util.Map;
 /**
  * What an account used, per UTC day, from the events: conversations created by source, messages by
  * role (agent replies included), AI tokens by model, and the change of stored bytes by type (the
- * text of conversations and messages, attachments). One document per account and day
- * ({@value #DAILY}); each counting write carries the conversation's sequence number under
- * {@code applied.<conversation>} and only matches while that is lower, so a replayed event changes
- * nothing. A conversation's current text size, needed when its content is replaced or it is
- * deleted, is kept in {@value #CONVERSATIONS} and written after the daily counters: a crash in
- * between leaves counters that are ahead, and the redelivery skips what they already hold.
+ * text of conversations and messages, attachments).
+ *
+ * <p>The counters are kept per conversation and day ({@value #DAILY}, _id {@code conversation|day},
+ * with the account and the day), each carrying {@code version}, the sequence number of the last event
+ * of the conversation counted into it; a report sums an account's documents (by its account_id index).
+ * A conversation's current text size, needed when its content is replaced or it is deleted, is kept
+ * in {@value #CONVERSATIONS} with a version of its own. Every write is a compare-and-set of one
+ * document on {_id, version}, so a replayed or redelivered event changes nothing, and the counters
+ * are written before the size: a crash in between leaves a size behind, which the redelivery brings
+ * up to date without counting twice. No document grows with the history: a day document holds one
+ * conversation's counters.
  */
 public class UsageProjector implements Projector {
 
-    static final String DAILY = "usage_events_daily";
+    static final String DAILY = "usage_conversation_days";
     static final String CONVERSATIONS = "usage_conversations";
-
-    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
     private final MongoCollection<Document> daily;
     private final MongoCollection<Document> conversations;
@@ -51,17 +57,28 @@ public class UsageProjector implements Projector {
     public UsageProjector(MongoDatabase db) {
         this.daily = db.getCollection(DAILY);
         this.conversations = db.getCollection(CONVERSATIONS);
+        createIndexes();
+    }
+
+    /** The embedded server uses an index only when a filter names exactly its keys: {_id, version} for the compare-and-set. */
+    private void createIndexes() {
+        for (MongoCollection<Document> collection : List.of(daily, conversations)) {
+            collection.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")),
+                    new IndexOptions().unique(true));
+        }
+        daily.createIndex(Indexes.ascending("account_id"));
     }
 
     /** A conversation's text bytes as far as the events applied so far: its content, and content plus messages. */
     private static final class Sizes {
+        final long stored;
         long version;
         long contentBytes;
         long textBytes;
         boolean deleted;
-        boolean changed;
 
         Sizes(long version, long contentBytes, long textBytes, boolean deleted) {
+            this.stored = version;
             this.version = version;
             this.contentBytes = contentBytes;
             this.textBytes = textBytes;
@@ -69,52 +86,97 @@ public class UsageProjector implements Projector {
         }
     }
 
+    /** One conversation's counters of one day: the version stored, and what this batch adds. */
+    private static final class Day {
+        final long stored;
+        long version;
+        final String accountId;
+        final LocalDate day;
+        final Map<String, Long> inc = new LinkedHashMap<>();
+
+        Day(long stored, String accountId, LocalDate day) {
+            this.stored = stored;
+            this.version = stored;
+            this.accountId = accountId;
+            this.day = day;
+        }
+    }
+
     @Override
     public void apply(List<PublishedEvent<?>> batch) {
-        Map<String, Sizes> sizes = load(batch);
-        List<WriteModel<Document>> counts = new ArrayList<>();
-        for (PublishedEvent<?> event : batch) {
+        List<PublishedEvent<?>> counted = batch.stream().filter(e -> accountOf(e.data()) != null).toList();
+        if (counted.isEmpty()) {
+            return;
+        }
+        Map<String, Sizes> sizes = loadSizes(counted);
+        Map<String, Day> days = loadDays(counted);
+        for (PublishedEvent<?> event : counted) {
             Sizes conversation = sizes.get(event.subject());
-            if (conversation == null || event.sequence() <= conversation.version) {
-                continue; // not counted here, or applied before (its counters were written before its size)
+            if (event.sequence() <= conversation.version) {
+                continue; // applied before: its counters were written before its size
             }
             Map<String, Long> inc = increments(event.data(), conversation);
-            if (inc == null) {
-                continue;
-            }
             conversation.version = event.sequence();
-            conversation.changed = true;
-            if (!inc.isEmpty()) {
-                counts.add(count(accountOf(event.data()), UsageKeys.day(event.time()), event.subject(), event.sequence(), inc));
+            Day day = days.get(dayId(event));
+            if (event.sequence() > day.version) {
+                inc.forEach((field, amount) -> day.inc.merge(field, amount, Long::sum));
+                day.version = event.sequence();
             }
         }
+        List<WriteModel<Document>> counts = new ArrayList<>();
+        days.forEach((id, d) -> {
+            if (d.version > d.stored) {
+                List<Bson> updates = new ArrayList<>(List.of(Updates.set("version", d.version),
+                        Updates.set("account_id", d.accountId), Updates.set("day", d.day.toString())));
+                d.inc.forEach((field, amount) -> updates.add(Updates.inc(field, amount)));
+                counts.add(compareAndSet(id, d.stored, Updates.combine(updates)));
+            }
+        });
         BulkWrites.run(daily, counts);
         List<WriteModel<Document>> sizeWrites = new ArrayList<>();
         sizes.forEach((id, s) -> {
-            if (s.changed) {
-                sizeWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", id), Filters.lt("version", s.version)), Updates.combine(
-                        Updates.set("version", s.version), Updates.set("content_bytes", s.contentBytes),
-                        Updates.set("text_bytes", s.textBytes), Updates.set("deleted", s.deleted)), UPSERT));
+            if (s.version > s.stored) {
+                sizeWrites.add(compareAndSet(id, s.stored, Updates.combine(Updates.set("version", s.version),
+                        Updates.set("content_bytes", s.contentBytes), Updates.set("text_bytes", s.textBytes), Updates.set("deleted", s.deleted))));
             }
         });
         BulkWrites.run(conversations, sizeWrites);
     }
 
+    /**
+     * The update of a document whose stored version is {@code stored} (-1: none yet, and the upsert
+     * creates it). A plain {_id, version} document: Filters.and would render as $and, which no index
+     * of the embedded server serves.
+     */
+    private static WriteModel<Document> compareAndSet(String id, long stored, Bson update) {
+        return stored < 0
+                ? new UpdateOneModel<>(new Document("_id", id), update, new UpdateOptions().upsert(true))
+                : new UpdateOneModel<>(new Document("_id", id).append("version", stored), update);
+    }
+
+    private static String dayId(PublishedEvent<?> event) {
+        return event.subject() + "|" + UsageKeys.day(event.time());
+    }
+
     /** The sizes of the conversations this batch counts for, as stored; a new conversation starts at nothing. */
-    private Map<String, Sizes> load(List<PublishedEvent<?>> batch) {
+    private Map<String, Sizes> loadSizes(List<PublishedEvent<?>> events) {
         Map<String, Sizes> sizes = new LinkedHashMap<>();
-        for (PublishedEvent<?> event : batch) {
-            if (accountOf(event.data()) != null) {
-                sizes.putIfAbsent(event.subject(), new Sizes(-1, 0, 0, false));
-            }
-        }
-        if (!sizes.isEmpty()) {
-            for (Document doc : conversations.find(Filters.in("_id", sizes.keySet()))) {
-                sizes.put(doc.getString("_id"), new Sizes(number(doc, "version"), number(doc, "content_bytes"),
-                        number(doc, "text_bytes"), Boolean.TRUE.equals(doc.getBoolean("deleted"))));
-            }
+        events.forEach(e -> sizes.putIfAbsent(e.subject(), new Sizes(-1, 0, 0, false)));
+        for (Document doc : conversations.find(Filters.in("_id", sizes.keySet()))) {
+            sizes.put(doc.getString("_id"), new Sizes(number(doc, "version"), number(doc, "content_bytes"),
+                    number(doc, "text_bytes"), Boolean.TRUE.equals(doc.getBoolean("deleted"))));
         }
         return sizes;
+    }
+
+    private Map<String, Day> loadDays(List<PublishedEvent<?>> events) {
+        Map<String, Day> days = new LinkedHashMap<>();
+        events.forEach(e -> days.putIfAbsent(dayId(e), new Day(-1, accountOf(e.data()), UsageKeys.day(e.time()))));
+        for (Document doc : daily.find(Filters.in("_id", days.keySet())).projection(Projections.include("version"))) {
+            Day fresh = days.get(doc.getString("_id"));
+            days.put(doc.getString("_id"), new Day(number(doc, "version"), fresh.accountId, fresh.day));
+        }
+        return days;
     }
 
     private static String accountOf(Object data) {
@@ -129,7 +191,7 @@ public class UsageProjector implements Projector {
         return null;
     }
 
-    /** The counters an event adds to (field to amount), updating the conversation's sizes; null when it counts nothing. */
+    /** The counters an event adds to (field to amount), updating the conversation's sizes. */
     private static Map<String, Long> increments(Object data, Sizes conversation) {
         Map<String, Long> inc = new LinkedHashMap<>();
         if (data instanceof ConversationCreated e) {
@@ -161,8 +223,6 @@ public class UsageProjector implements Projector {
             inc.put("storage.attachments", e.size());
         } else if (data instanceof AttachmentDeleted e) {
             inc.put("storage.attachments", -e.size());
-        } else {
-            return null;
         }
         return inc;
     }
@@ -189,21 +249,10 @@ public class UsageProjector implements Projector {
         return value instanceof Number n ? n.longValue() : 0;
     }
 
-    /** Adds to the day's counters unless this event of the conversation was applied already (then the upsert's insert is a duplicate, skipped). */
-    private static WriteModel<Document> count(String accountId, LocalDate day, String subject, long sequence, Map<String, Long> inc) {
-        String applied = "applied." + UsageKeys.field(subject);
-        List<Bson> updates = new ArrayList<>();
-        updates.add(Updates.setOnInsert("account_id", accountId));
-        updates.add(Updates.setOnInsert("day", day.toString()));
-        updates.add(Updates.set(applied, sequence));
-        inc.forEach((field, amount) -> updates.add(Updates.inc(field, amount)));
-        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", UsageKeys.id(accountId, day)),
-                Filters.or(Filters.exists(applied, false), Filters.lt(applied, sequence))), Updates.combine(updates), UPSERT);
-    }
-
     @Override
     public void reset() {
         daily.drop();
         conversations.drop();
+        createIndexes();
     }
 }

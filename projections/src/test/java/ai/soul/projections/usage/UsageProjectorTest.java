@@ -106,14 +106,23 @@ class UsageProjectorTest {
         assertThat(usage.storage(ADA, SINCE, DAY.minusDays(1))).isEqualTo(new Usage.Storage(0, 0));
     }
 
+    /**
+     * Every write is a compare-and-set by {_id, version}, a unique index. An account's report reads its
+     * documents by account_id: MongoDB serves that from the index; the embedded server, which only uses
+     * unique indexes, scans this one collection (as it does for a conversation list).
+     */
     @Test
-    void readsAndWritesGoByTheIdIndex() {
+    void writesGoByTheIdIndexAndReportsByTheAccount() {
         applyAll(projector, batches(log, 4));
         mongo.clearScans();
         projector.apply(log.subList(0, 6));
+        assertThat(mongo.scans(db)).isEmpty();
+
         usage.report(ADA, SINCE, DAY.minusDays(3), DAY);
         usage.storage(BOB, SINCE, DAY);
-        assertThat(mongo.scans(db)).isEmpty();
+        assertThat(mongo.scans(db)).allSatisfy(scan -> assertThat(scan).startsWith(UsageProjector.DAILY + " {\"account_id\""));
+        assertThat(db.getCollection(UsageProjector.DAILY).listIndexes().map(i -> i.get("key", org.bson.Document.class).keySet())
+                .into(new ArrayList<>())).contains(java.util.Set.of("account_id"));
     }
 
     @Test

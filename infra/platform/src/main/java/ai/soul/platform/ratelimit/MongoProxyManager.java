@@ -45,6 +45,7 @@ public class MongoProxyManager extends AbstractCompareAndSwapBasedProxyManager<S
         this.buckets = buckets;
         this.expiration = config.getExpirationAfterWriteStrategy().orElse(null);
         buckets.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+        buckets.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")), new IndexOptions().unique(true));
     }
 
     @Override
@@ -79,7 +80,9 @@ public class MongoProxyManager extends AbstractCompareAndSwapBasedProxyManager<S
                         throw e;
                     }
                 }
-                return buckets.updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("version", version)),
+                // a plain {_id, version} document, served by the unique index on both (Filters.and renders $and,
+                // which the embedded server serves from no index)
+                return buckets.updateOne(new Document("_id", key).append("version", version),
                         Updates.combine(Updates.set("state", new Binary(newData)), Updates.set("version", version + 1),
                                 Updates.set("expiresAt", expiresAt))).getMatchedCount() == 1;
             }

@@ -12,7 +12,9 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.VerboseBucket;
 import io.github.bucket4j.VerboseResult;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,13 @@ public class RateLimiter {
     private final Map<TierLimits.Limits, BucketConfiguration> configurations = new ConcurrentHashMap<>();
     private final Cache<String, Bucket> local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofDays(1)).build();
     private final AtomicBoolean degraded = new AtomicBoolean();
+    /**
+     * One proxy per bucket and configuration, kept so that Bucket4j's batching can work: requests to one
+     * bucket that arrive while a compare-and-swap of it is under way are combined into the next one, so
+     * concurrent requests of one account cost one MongoDB round trip instead of racing and retrying.
+     * Batching changes no decision: every request still takes its own token.
+     */
+    private final Cache<String, BucketProxy> proxies = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
     public RateLimiter(ProxyManager<String> shared, RateLimitWindows windows) {
         this.shared = shared;
@@ -81,7 +90,9 @@ public class RateLimiter {
         }
         VerboseResult<ConsumptionProbe> result;
         try {
-            result = consume(shared.builder().build(key, () -> configuration).asVerbose(), configuration);
+            BucketProxy bucket = proxies.get(key + "\n" + System.identityHashCode(configuration),
+                    k -> shared.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration));
+            result = consume(bucket.asVerbose(), configuration);
             if (degraded.compareAndSet(true, false)) {
                 log.info("Rate limits: MongoDB answers again; buckets are shared by all instances again");
             }
