@@ -4,6 +4,7 @@ import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.events.CloudEventCodec;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.Projector;
+import ai.soul.projections.usage.UsageProjector;
 import ai.soul.projections.account.AccountProjector;
 import ai.soul.projections.attachment.AttachmentProjector;
 import ai.soul.projections.attachment.Attachments;
@@ -41,21 +42,25 @@ import java.util.Map;
 class ProjectionConfiguration {
 
     @Bean
+    @Qualifier(READ_MODEL)
     ConversationProjector conversationProjector(MongoDatabase readModels) {
         return new ConversationProjector(readModels);
     }
 
     @Bean
+    @Qualifier(READ_MODEL)
     AccountProjector accountProjector(MongoDatabase readModels) {
         return new AccountProjector(readModels);
     }
 
     @Bean
+    @Qualifier(READ_MODEL)
     AttachmentProjector attachmentProjector(MongoDatabase readModels) {
         return new AttachmentProjector(readModels);
     }
 
     @Bean
+    @Qualifier(READ_MODEL)
     ai.soul.projections.export.ExportProjector exportProjector(MongoDatabase readModels) {
         return new ai.soul.projections.export.ExportProjector(readModels);
     }
@@ -77,6 +82,9 @@ class ProjectionConfiguration {
 
     // ---- the read models in MongoDB ----
 
+    /** The projectors the read-model runner applies: the ones a client waits for after its writes. */
+    static final String READ_MODEL = "readModel";
+
     /** primary: the read models' progress is the one tests and tools look up by type; the search's goes by name */
     @Bean
     @Primary
@@ -85,7 +93,7 @@ class ProjectionConfiguration {
     }
 
     @Bean
-    ProjectionRunner readModelsRunner(List<Projector> projectors, ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
+    ProjectionRunner readModelsRunner(@Qualifier(READ_MODEL) List<Projector> projectors, ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
                                       ProjectionProgress readModelsProgress, @Value(ProjectionRunner.GROUP) String group,
                                       @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
         return new ProjectionRunner(ProjectionRunner.READ_MODELS, group,
@@ -95,11 +103,40 @@ class ProjectionConfiguration {
     }
 
     @Bean
-    ProjectionRebuilder readModelsRebuilder(List<Projector> projectors, ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
+    ProjectionRebuilder readModelsRebuilder(@Qualifier(READ_MODEL) List<Projector> projectors, ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
                                             KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
                                             @Value("${soul.kafka.topic}") String topic, @Value(ProjectionRunner.GROUP) String group) {
         return new ProjectionRebuilder(ProjectionRunner.READ_MODELS,
                 new ReadModels(projectors, offsets, group), readModelsProgress, registry, kafkaAdmin, topic);
+    }
+
+    // ---- the usage counters from the events: in MongoDB too, but in a group of their own ----
+
+    static final String USAGE = "usage-events";
+
+    /**
+     * Nobody waits for a usage figure the way a writer waits to read its write back, so counting runs
+     * beside the read models rather than in their batches, where its writes would add to every write's lag.
+     */
+    @Bean
+    ProjectionProgress usageProgress() {
+        return new ProjectionProgress();
+    }
+
+    @Bean
+    ProjectionRunner usageRunner(UsageProjector usage, ProjectionOffsets offsets, CloudEventCodec codec,
+                                 @Qualifier("usageProgress") ProjectionProgress usageProgress,
+                                 @Value("${soul.usage.events-group:usage-events}") String group,
+                                 @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
+        return new ProjectionRunner(USAGE, group, new ReadModels(List.of(usage), offsets, group), codec, events -> { }, usageProgress,
+                offsetsLoadTimeout);
+    }
+
+    @Bean
+    ProjectionRebuilder usageRebuilder(UsageProjector usage, ProjectionOffsets offsets, @Qualifier("usageProgress") ProjectionProgress usageProgress,
+                                       KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
+                                       @Value("${soul.kafka.topic}") String topic, @Value("${soul.usage.events-group:usage-events}") String group) {
+        return new ProjectionRebuilder(USAGE, new ReadModels(List.of(usage), offsets, group), usageProgress, registry, kafkaAdmin, topic);
     }
 
     // ---- the search index, a local Lucene index under the data directory ----

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class UsageConfiguration {
 
-    /** a Projector: the read-model runner applies it with the others */
+    /** applied by its own runner (ProjectionConfiguration), beside the read models */
     @Bean
     UsageProjector usageProjector(MongoDatabase readModels) {
         return new UsageProjector(readModels);
