@@ -16,7 +16,6 @@ import ai.soul.schemas.conversation.SummaryFailed;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,8 +28,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Messages (which the agent answers) and summaries. Both answer at once; with {@code Prefer: wait=N}
@@ -39,7 +36,6 @@ import java.util.regex.Pattern;
 @RestController
 class RepliesController {
 
-    private static final Pattern WAIT = Pattern.compile("(?:^|[,;\\s])wait\\s*=\\s*(\\d{1,9})(?=$|[,;\\s])");
 
     record PostMessageRequest(String content, String llmId, Boolean verbose) {
     }
@@ -62,14 +58,11 @@ class RepliesController {
     private final Commands commands;
     private final EventWait waits;
     private final ReadYourWrites readYourWrites;
-    private final Duration maxWait;
 
-    RepliesController(Commands commands, EventWait waits, ReadYourWrites readYourWrites,
-                      @Value("${soul.effects.max-wait:60s}") Duration maxWait) {
+    RepliesController(Commands commands, EventWait waits, ReadYourWrites readYourWrites) {
         this.commands = commands;
         this.waits = waits;
         this.readYourWrites = readYourWrites;
-        this.maxWait = maxWait;
     }
 
     @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
@@ -81,7 +74,7 @@ class RepliesController {
         MessageView m = commands.send(new PostMessage(id, caller.accountId(), messageId, request.content(), request.llmId(), verbose),
                 id, MessageView::version, caller.accountId());
         var answer = ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages"));
-        Optional<Duration> wait = waitOf(prefer);
+        Optional<Duration> wait = waits.preferred(prefer);
         PostedMessage posted = new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(),
                 null, null);
         if (wait.isEmpty()) {
@@ -112,7 +105,7 @@ class RepliesController {
                 id, SummaryView::version, caller.accountId());
         SummaryResource processing = new SummaryResource(s.id(), id, "processing", s.language(), s.style(), null, null, null,
                 null, null, null, null, null, s.createdAt(), null);
-        Optional<Duration> wait = waitOf(prefer);
+        Optional<Duration> wait = waits.preferred(prefer);
         if (wait.isEmpty()) {
             return ResponseEntity.accepted().body(processing);
         }
@@ -143,18 +136,6 @@ class RepliesController {
         return new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(), reply, error);
     }
 
-    /** {@code wait=N} of a Prefer header, capped; none without one (or with a malformed one, which RFC 7240 says to ignore). */
-    private Optional<Duration> waitOf(String prefer) {
-        if (prefer == null) {
-            return Optional.empty();
-        }
-        Matcher matcher = WAIT.matcher(prefer);
-        if (!matcher.find()) {
-            return Optional.empty();
-        }
-        Duration asked = Duration.ofSeconds(Long.parseLong(matcher.group(1)));
-        return Optional.of(asked.compareTo(maxWait) > 0 ? maxWait : asked);
-    }
 
     private static void requireId(String id) {
         if (!Ids.looksLike("conv", id)) {

@@ -9,7 +9,6 @@ import ai.soul.platform.auth.Caller;
 import ai.soul.platform.export.ExportResource;
 import ai.soul.schemas.export.ExportCompleted;
 import ai.soul.schemas.export.ExportFailed;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,8 +21,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/exports}: answers at once (202, processing); the renderer finishes it. With
@@ -32,7 +29,6 @@ import java.util.regex.Pattern;
 @RestController
 class ExportsController {
 
-    private static final Pattern WAIT = Pattern.compile("(?:^|[,;\\s])wait\\s*=\\s*(\\d{1,9})(?=$|[,;\\s])");
 
     record Filters(String dateFrom, String dateTo) {
     }
@@ -45,12 +41,10 @@ class ExportsController {
 
     private final Commands commands;
     private final EventWait waits;
-    private final Duration maxWait;
 
-    ExportsController(Commands commands, EventWait waits, @Value("${soul.effects.max-wait:60s}") Duration maxWait) {
+    ExportsController(Commands commands, EventWait waits) {
         this.commands = commands;
         this.waits = waits;
-        this.maxWait = maxWait;
     }
 
     @PostMapping(path = "/v1/exports", consumes = "application/json")
@@ -63,7 +57,7 @@ class ExportsController {
                 attachments), id, ExportView::version, caller.accountId());
         ExportResource processing = new ExportResource(id, "processing", v.format(), 0, null, null, null, v.createdAt(), null);
         URI location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/v1/exports/" + id).build().toUri();
-        Optional<Duration> wait = waitOf(prefer);
+        Optional<Duration> wait = waits.preferred(prefer);
         if (wait.isEmpty()) {
             return ResponseEntity.accepted().location(location).body(processing);
         }
@@ -88,16 +82,4 @@ class ExportsController {
         return Math.round(bytes / (1024.0 * 1024.0) * 100) / 100.0;
     }
 
-    /** {@code wait=N} of a Prefer header, capped; none without one (or with a malformed one, which RFC 7240 says to ignore). */
-    private Optional<Duration> waitOf(String prefer) {
-        if (prefer == null) {
-            return Optional.empty();
-        }
-        Matcher matcher = WAIT.matcher(prefer);
-        if (!matcher.find()) {
-            return Optional.empty();
-        }
-        Duration asked = Duration.ofSeconds(Long.parseLong(matcher.group(1)));
-        return Optional.of(asked.compareTo(maxWait) > 0 ? maxWait : asked);
-    }
 }
