@@ -1,9 +1,12 @@
 package ai.soul.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code bench [--quick] [--history N]} (./bench.sh) or {@code faults [crash|outage]} (./faults.sh).
@@ -16,7 +19,9 @@ public final class Main {
         Path repo = Path.of("").toAbsolutePath();
         String command = arguments.isEmpty() ? "bench" : arguments.get(0);
         boolean quick = arguments.contains("--quick");
-        Path work = Files.createDirectories(repo.resolve("infra/bench/target/" + command + "-" + System.currentTimeMillis()));
+        Path target = repo.resolve("infra/bench/target");
+        deleteEarlierRuns(target, command);
+        Path work = Files.createDirectories(target.resolve(command + "-" + System.currentTimeMillis()));
         switch (command) {
             case "bench" -> {
                 long history = option(arguments, "--history", quick ? 20_000 : 1_000_000);
@@ -34,6 +39,23 @@ public final class Main {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * A default run leaves 10 GB or more of data behind (the store, the broker's log, the read models):
+     * only the latest run's is kept, for a look after it, or a few runs fill the disk.
+     */
+    private static void deleteEarlierRuns(Path target, String command) throws IOException {
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        try (Stream<Path> runs = Files.list(target)) {
+            for (Path run : runs.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches(command + "-\\d+")).toList()) {
+                try (Stream<Path> files = Files.walk(run)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
     }
 
     private static long option(List<String> arguments, String name, long fallback) {

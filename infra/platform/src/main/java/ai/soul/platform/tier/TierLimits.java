@@ -10,7 +10,7 @@ import java.util.Map;
  * (null) does not limit. Configuration, not code: the defaults are in soul-platform.properties.
  */
 @ConfigurationProperties("soul")
-public record TierLimits(Map<String, Limits> tiers, RateLimits rateLimits) {
+public record TierLimits(Map<String, Limits> tiers, RateLimits rateLimits, String defaultTier) {
 
     public record Limits(Long perMinute, Long perHour, Long perDay) {
     }
@@ -22,12 +22,13 @@ public record TierLimits(Map<String, Limits> tiers, RateLimits rateLimits) {
         return tiers.containsKey(tier);
     }
 
+    /**
+     * The limits of a tier; those of the default tier ({@code soul.default-tier}) for a tier the
+     * configuration no longer lists, so an account left on a removed tier is limited, not refused.
+     */
     public Limits of(String tier) {
         Limits limits = tiers.get(tier);
-        if (limits == null) {
-            throw new IllegalArgumentException("No limits are configured for tier " + tier);
-        }
-        return limits;
+        return limits != null ? limits : tiers.get(defaultTier);
     }
 
     /** Per client address, for requests that name no account. */
