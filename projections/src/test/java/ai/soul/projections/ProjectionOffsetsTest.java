@@ -2,8 +2,7 @@ package ai.soul.projections;
 
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,20 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Where each consumer group is in each partition, next to the read models. */
 class ProjectionOffsetsTest {
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
 
     private MongoDatabase db;
     private ProjectionOffsets offsets;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {

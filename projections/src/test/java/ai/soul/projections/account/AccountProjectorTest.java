@@ -13,8 +13,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,8 @@ class AccountProjectorTest {
     static final String BOB_SECRET = "soul_7b2dQ9wE3rT5yU7iO1pA3sD5fG7hJ9";
     static final String OPS_SECRET = "soul_0a8fZ1xC3vB5nM7qW9eR1tY3uI5oP7";
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
 
     private MongoDatabase db;
     private AccountProjector projector;
@@ -61,16 +61,6 @@ class AccountProjectorTest {
     private PublishedEvent<?> adaKeyIssued;
     private PublishedEvent<?> adaSecondKeyIssued;
     private PublishedEvent<?> opsRegistered;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {

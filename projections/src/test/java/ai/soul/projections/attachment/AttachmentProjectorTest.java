@@ -9,8 +9,7 @@ import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,23 +36,14 @@ class AttachmentProjectorTest {
     static final String PNG = "att_01JQ8Z1B2C3D4E5F6G7H8J9K0M";
     static final String TXT = "att_01JQ8Z2C3D4E5F6G7H8J9K0M1N";
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
 
     private MongoDatabase db;
     private AttachmentProjector projector;
     private Attachments attachments;
     private List<PublishedEvent<?>> log;
     private PublishedEvent<?> pdfAdded;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {

@@ -13,8 +13,7 @@ import ai.soul.schemas.conversation.MessagePosted;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +55,8 @@ class ConversationProjectorTest {
     static final Instant START = Instant.parse("2025-03-14T09:26:53.589Z");
     static final int BATCH = 5;
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
 
     private MongoDatabase db;
     private ConversationProjector projector;
@@ -72,16 +72,6 @@ class ConversationProjectorTest {
     private PublishedEvent<?> supportUpdated;
     private PublishedEvent<?> scratchDeleted;
     private PublishedEvent<?> draftCreated;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {

@@ -15,8 +15,7 @@ import ai.soul.schemas.conversation.SummaryRequested;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,8 @@ class RepliesAndSummariesProjectionTest {
     static final String ASK_AGAIN = "msg_01JQ9E0A1B2C3D4E5F6G7H8J9K";
     static final Instant START = Instant.parse("2025-03-14T09:26:53.589Z");
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
     private MongoDatabase db;
     private ConversationProjector projector;
     private Conversations conversations;
@@ -58,16 +58,6 @@ class RepliesAndSummariesProjectionTest {
     private PublishedEvent<?> replied;
     private PublishedEvent<?> generated;
     private PublishedEvent<?> s3Requested;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {

@@ -8,8 +8,7 @@ import ai.soul.schemas.export.ExportProgressed;
 import ai.soul.schemas.export.ExportRequested;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -22,17 +21,9 @@ class ExportProjectorTest {
     static final String EXPORT = "exp_01JAAAAAAAAAAAAAAAAAAAAAAA";
     static final String ACCOUNT = "usr_01JAAAAAAAAAAAAAAAAAAAAAAA";
     static final Instant T0 = Instant.parse("2024-01-01T10:00:00Z");
-    private static InMemoryMongo mongo;
 
-    @BeforeAll
-    static void start() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stop() {
-        mongo.close();
-    }
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
 
     static PublishedEvent<?> event(long seq, Object data) {
         return new PublishedEvent<>("id-" + seq, "t", EXPORT, seq, T0.plusSeconds(seq), data);

@@ -3,8 +3,7 @@ package ai.soul.projections.usage;
 import ai.soul.projections.InMemoryMongo;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,20 +22,11 @@ class RequestCountersTest {
     static final String BOB = "usr_01JQ8X7N4K2M9P3R5S6T8V0W1X";
     static final Instant T = Instant.parse("2025-02-03T23:59:58Z");
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
     private MongoDatabase db;
     private RequestCounters counters;
     private Usage usage;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {

@@ -13,8 +13,7 @@ import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import ai.soul.schemas.conversation.SummaryRequested;
 import com.mongodb.client.MongoDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,22 +41,13 @@ class UsageProjectorTest {
     static final LocalDate DAY = LocalDate.parse("2025-02-03");
     static final LocalDate SINCE = DAY.minusDays(40);
 
-    private static InMemoryMongo mongo;
+    @AutoClose
+    static final InMemoryMongo mongo = new InMemoryMongo();
 
     private MongoDatabase db;
     private UsageProjector projector;
     private Usage usage;
     private List<PublishedEvent<?>> log;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new InMemoryMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @BeforeEach
     void setUp() {
