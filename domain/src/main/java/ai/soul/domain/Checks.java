@@ -18,9 +18,12 @@ public final class Checks {
         return this;
     }
 
+    /** Also refuses text that is not valid Unicode (an unpaired surrogate), which has no UTF-8 form to store. */
     public Checks maxLength(String field, String value, int max, String message) {
         if (value != null && value.length() > max) {
             add(field, message);
+        } else if (value != null && !FreeFormJson.wellFormed(value)) {
+            add(field, "must be valid Unicode (it holds an unpaired surrogate)");
         }
         return this;
     }
@@ -32,20 +35,9 @@ public final class Checks {
         return this;
     }
 
-    /** Metadata keys become field names in the read models: plain, short, without '.' or a leading '$'. */
-    public Checks metadataKeys(String field, java.util.Map<String, Object> metadata) {
-        if (metadata == null) {
-            return this;
-        }
-        if (metadata.size() > 100) {
-            add(field, "Metadata may hold at most 100 keys");
-        }
-        for (String key : metadata.keySet()) {
-            if (key.isEmpty() || key.length() > 100 || key.contains(".") || key.startsWith("$")) {
-                add(field, "Metadata key '" + (key.length() > 100 ? key.substring(0, 100) + "…" : key)
-                        + "' must be 1-100 characters without '.' or a leading '$'");
-            }
-        }
+    /** A free-form JSON object every consumer can store ({@link FreeFormJson}). */
+    public Checks metadata(String field, Map<String, Object> metadata) {
+        FreeFormJson.check(this, field, metadata);
         return this;
     }
 

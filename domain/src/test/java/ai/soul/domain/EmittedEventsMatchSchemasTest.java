@@ -323,6 +323,7 @@ class EmittedEventsMatchSchemasTest {
     private static AggregateTestFixture<Object> conversation() {
         AggregateTestFixture<Object> fixture = new AggregateTestFixture<>(aggregate("ai.soul.domain.conversation.Conversation"));
         fixture.registerInjectableResource(CATALOGUE);
+        fixture.registerInjectableResource(ai.soul.domain.conversation.ConversationLimits.DEFAULTS);
         return fixture;
     }
 

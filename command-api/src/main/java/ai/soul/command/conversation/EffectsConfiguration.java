@@ -1,6 +1,7 @@
 package ai.soul.command.conversation;
 
 import ai.soul.domain.ai.AiPort;
+import ai.soul.domain.conversation.ConversationLimits;
 import ai.soul.domain.conversation.ReplyEffect;
 import ai.soul.domain.conversation.SummaryEffect;
 import ai.soul.domain.export.ExportEffect;
@@ -39,14 +40,23 @@ class EffectsConfiguration {
                 .maxDelay(maxDelay).includes(AiPort.AiUnavailable.class).build());
     }
 
+    /** Also a parameter of the conversation's command handlers (Axon resolves it as a bean). */
     @Bean
-    ReplyEffect replyEffect(EventStore eventStore, CommandGateway commands, AiPort ai, RetryTemplate aiRetries) {
-        return new ReplyEffect(eventStore, commands, ai, aiRetries, () -> Ids.next("msg"));
+    ConversationLimits conversationLimits(@Value("${soul.conversations.max-initial-messages:1000}") int initialMessages,
+                                          @Value("${soul.conversations.transcript-turns:200}") int transcriptTurns,
+                                          @Value("${soul.conversations.transcript-chars:100000}") int transcriptChars) {
+        return new ConversationLimits(initialMessages, transcriptTurns, transcriptChars);
     }
 
     @Bean
-    SummaryEffect summaryEffect(EventStore eventStore, CommandGateway commands, AiPort ai, RetryTemplate aiRetries) {
-        return new SummaryEffect(eventStore, commands, ai, aiRetries);
+    ReplyEffect replyEffect(EventStore eventStore, CommandGateway commands, AiPort ai, RetryTemplate aiRetries, ConversationLimits limits) {
+        return new ReplyEffect(eventStore, commands, ai, aiRetries, () -> Ids.next("msg"), limits);
+    }
+
+    @Bean
+    SummaryEffect summaryEffect(EventStore eventStore, CommandGateway commands, AiPort ai, RetryTemplate aiRetries,
+                                ConversationLimits limits) {
+        return new SummaryEffect(eventStore, commands, ai, aiRetries, limits);
     }
 
     /** Exports are kept {@code soul.exports.ttl} after they complete. */

@@ -53,6 +53,8 @@ class Conversation {
 
     static final int MAX_TITLE = 200;
     static final int MAX_CONTENT = 10_000;
+    static final int MAX_SYSTEM_PROMPT = 10_000;
+    static final int MAX_AGENT_ID = 100;
     static final Set<String> SOURCES = Set.of("email", "whatsapp", "api");
     static final Set<String> INITIAL_ROLES = Set.of("user", "agent", "system");
     static final Set<String> STYLES = Set.of("concise", "detailed", "bullet");
@@ -89,16 +91,22 @@ class Conversation {
     /** A creation handler rather than a constructor, so that it can answer with the new resource. */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    ConversationView handle(CreateConversation cmd, AiPort ai) {
+    ConversationView handle(CreateConversation cmd, AiPort ai, ConversationLimits limits) {
         String source = cmd.source() == null ? "api" : cmd.source();
         Checks checks = new Checks()
                 .required("title", cmd.title(), "Title is required")
                 .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters")
                 .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
                 .oneOf("source", source, SOURCES)
-                .metadataKeys("metadata", cmd.metadata());
+                .metadata("metadata", cmd.metadata());
+        checkSettings(checks, cmd.systemPrompt(), cmd.agentId());
         checkModel(checks, cmd.llmId(), ai);
         List<InitialMessage> messages = cmd.messages() == null ? List.of() : cmd.messages();
+        if (messages.size() > limits.initialMessages()) {
+            // checked before the messages themselves: their number is what makes the work
+            checks.add("messages", "A conversation may be created with at most " + limits.initialMessages() + " messages");
+            checks.orThrow();
+        }
         for (int i = 0; i < messages.size(); i++) {
             InitialMessage m = messages.get(i);
             String field = "messages[" + i + "]";
@@ -123,12 +131,17 @@ class Conversation {
         Checks checks = new Checks()
                 .maxLength("content", cmd.content(), MAX_CONTENT, "Content must be less than 10000 characters")
                 .maxLength("title", cmd.title(), MAX_TITLE, "Title must be at most " + MAX_TITLE + " characters")
-                .metadataKeys("metadata", cmd.metadata());
+                .metadata("metadata", cmd.metadata());
         if (cmd.title() != null && cmd.title().isBlank()) {
             checks.add("title", "Title must not be blank");
         }
+        checkSettings(checks, cmd.systemPrompt(), cmd.agentId());
         checkModel(checks, cmd.llmId(), ai);
         checks.orThrow();
+        if (cmd.metadata() != null) {
+            // the bounds hold for what the conversation keeps, not only for each change of it
+            new Checks().metadata("metadata", merged(metadata, cmd.metadata())).orThrow();
+        }
         if (changes(cmd)) {
             apply(new ConversationUpdated(id, accountId, cmd.title() == null ? null : cmd.title().strip(), cmd.content(),
                     cmd.metadata(), cmd.systemPrompt(), cmd.llmId(), cmd.agentId()));
@@ -215,6 +228,22 @@ class Conversation {
         return "summary_" + conversationId.substring(conversationId.indexOf('_') + 1);
     }
 
+    private static void checkSettings(Checks checks, String systemPrompt, String agentId) {
+        checks.maxLength("system_prompt", systemPrompt, MAX_SYSTEM_PROMPT,
+                        "System prompt must be at most " + MAX_SYSTEM_PROMPT + " characters")
+                .maxLength("agent_id", agentId, MAX_AGENT_ID, "agent_id must be at most " + MAX_AGENT_ID + " characters");
+    }
+
+    /** The metadata after a change: each key of the change set, a null value removing its key. */
+    private static Map<String, Object> merged(Map<String, Object> current, Map<String, Object> change) {
+        Map<String, Object> result = new LinkedHashMap<>(current);
+        change.forEach((key, value) -> {
+            if (value == null) result.remove(key);
+            else result.put(key, value);
+        });
+        return result;
+    }
+
     private static void checkModel(Checks checks, String llmId, AiPort ai) {
         if (llmId != null && ai.models().stream().noneMatch(m -> m.id().equals(llmId) && "llm".equals(m.type()))) {
             checks.add("llm_id", "Unknown model; GET /v1/models?type=llm lists them");
@@ -263,10 +292,7 @@ class Conversation {
         if (e.llmId() != null) llmId = e.llmId();
         if (e.agentId() != null) agentId = e.agentId();
         if (e.metadata() != null) {
-            e.metadata().forEach((key, value) -> {
-                if (value == null) metadata.remove(key);
-                else metadata.put(key, value);
-            });
+            metadata = merged(metadata, e.metadata());
         }
         updatedAt = at;
         version = seq;

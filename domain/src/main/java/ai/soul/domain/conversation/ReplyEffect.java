@@ -7,6 +7,7 @@ import ai.soul.schemas.conversation.AgentReplyRequested;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.core.retry.RetryTemplate;
@@ -30,18 +31,22 @@ public class ReplyEffect {
     private final AiPort ai;
     private final RetryTemplate retries;
     private final Supplier<String> messageIds;
+    private final ConversationLimits limits;
 
-    public ReplyEffect(EventStore events, CommandGateway commands, AiPort ai, RetryTemplate retries, Supplier<String> messageIds) {
+    public ReplyEffect(EventStore events, CommandGateway commands, AiPort ai, RetryTemplate retries, Supplier<String> messageIds,
+                       ConversationLimits limits) {
         this.events = events;
         this.commands = commands;
         this.ai = ai;
         this.retries = retries;
         this.messageIds = messageIds;
+        this.limits = limits;
     }
 
+    /** The request comes right after the message it answers (sequence {@code seq - 1}), so that is where the transcript ends. */
     @EventHandler
-    void on(AgentReplyRequested e) {
-        Transcript t = Transcript.read(events, e.conversationId(), e.inReplyTo());
+    void on(AgentReplyRequested e, @SequenceNumber long seq) {
+        Transcript t = Transcript.read(events, e.conversationId(), seq - 1, limits);
         String model = e.llmId() != null ? e.llmId() : t.llmId();
         var request = new AiPort.ReplyRequest(model, t.systemPrompt(), t.title(), t.context(), t.turns(), e.verbose());
         var outcome = Effects.call(retries, () -> ai.reply(request));

@@ -25,17 +25,19 @@ public class SummaryEffect {
     private final CommandGateway commands;
     private final AiPort ai;
     private final RetryTemplate retries;
+    private final ConversationLimits limits;
 
-    public SummaryEffect(EventStore events, CommandGateway commands, AiPort ai, RetryTemplate retries) {
+    public SummaryEffect(EventStore events, CommandGateway commands, AiPort ai, RetryTemplate retries, ConversationLimits limits) {
         this.events = events;
         this.commands = commands;
         this.ai = ai;
         this.retries = retries;
+        this.limits = limits;
     }
 
     @EventHandler
     void on(SummaryRequested e) {
-        Transcript t = Transcript.read(events, e.conversationId(), null);
+        Transcript t = Transcript.read(events, e.conversationId(), null, limits);
         var request = new AiPort.SummaryRequest(t.llmId(), t.title(), t.context(), t.turns(), e.language(), e.style());
         var outcome = Effects.call(retries, () -> ai.summarize(request));
         Object command;

@@ -31,6 +31,7 @@ class AttachmentsTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Conversation.class);
+        fixture.registerInjectableResource(ConversationLimits.DEFAULTS);
     }
 
     static AttachFile attach(String attachment, String filename, long size) {

@@ -69,6 +69,7 @@ class ConversationTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(Conversation.class);
         fixture.registerInjectableResource(CATALOGUE);
+        fixture.registerInjectableResource(new ConversationLimits(3, 200, 100_000));
     }
 
     static SummaryRequested firstSummary() {
@@ -193,6 +194,93 @@ class ConversationTest {
                 .expectNoEvents()
                 .expectException(RuleViolation.class)
                 .expectExceptionMessage("Validation failed: [metadata]");
+    }
+
+    /** What a read model, the log and the index could not store is refused where the command is decided. */
+    @Test
+    void metadataEveryConsumerCannotStoreIsRefused() {
+        Map<String, Object> nested = new HashMap<>(Map.of("ok", 1));
+        Map<String, Object> deep = nested;
+        for (int i = 0; i < 6; i++) {
+            Map<String, Object> inner = new HashMap<>();
+            deep.put("d", inner);
+            deep = inner;
+        }
+        List<Map<String, Object>> refused = List.of(
+                Map.of("n", new java.math.BigInteger("123456789012345678901234567890")),
+                Map.of("a\u0000b", "x"),
+                Map.of("a", Map.of("b.c", 1)),
+                Map.of("a", List.of(Map.of("$set", 1))),
+                Map.of("x", Double.POSITIVE_INFINITY),
+                Map.of("x", "\uD800"),
+                Map.of("x\uDC00", "y"),
+                Map.of("k", "x".repeat(ai.soul.domain.FreeFormJson.MAX_BYTES)),
+                nested);
+        for (Map<String, Object> metadata : refused) {
+            fixture.givenNoPriorActivity()
+                    .when(new CreateConversation(ID, OWNER, "t", null, null, metadata, null, null, null, null))
+                    .expectNoEvents()
+                    .expectException(RuleViolation.class)
+                    .expectExceptionMessage("Validation failed: [metadata]");
+        }
+    }
+
+    @Test
+    void anUpdateMayNotGrowTheMetadataPastItsBoundsEvenAKeyAtATime() {
+        Map<String, Object> big = new HashMap<>(); // with created()'s one key: exactly the 100 allowed
+        for (int i = 0; i < 99; i++) {
+            big.put("k" + i, i);
+        }
+        fixture.given(created(), new ConversationUpdated(ID, OWNER, null, null, big, null, null, null))
+                .when(new UpdateConversation(ID, OWNER, null, null, Map.of("one-more", 1), null, null, null))
+                .expectNoEvents()
+                .expectException(RuleViolation.class);
+        fixture.given(created(), new ConversationUpdated(ID, OWNER, null, null, big, null, null, null))
+                .when(new UpdateConversation(ID, OWNER, null, null, Map.of("k1", "changed"), null, null, null))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void removingAMetadataKeyThatNoStoreCouldHoldIsRefusedToo() {
+        Map<String, Object> removal = new HashMap<>();
+        removal.put("a\u0000b", null);
+        fixture.given(created())
+                .when(new UpdateConversation(ID, OWNER, null, null, removal, null, null, null))
+                .expectNoEvents()
+                .expectException(RuleViolation.class);
+    }
+
+    @Test
+    void aConversationIsCreatedWithAtMostTheConfiguredNumberOfMessages() {
+        List<InitialMessage> four = List.of(new InitialMessage("msg_1", "user", "a"), new InitialMessage("msg_2", "user", "b"),
+                new InitialMessage("msg_3", "user", "c"), new InitialMessage("msg_4", "user", "d"));
+        fixture.givenNoPriorActivity()
+                .when(new CreateConversation(ID, OWNER, "t", null, null, null, null, null, null, four))
+                .expectNoEvents()
+                .expectException(RuleViolation.class)
+                .expectExceptionMessage("Validation failed: [messages]");
+        fixture.givenNoPriorActivity()
+                .when(new CreateConversation(ID, OWNER, "t", null, null, null, null, null, null, four.subList(0, 3)))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void everyTextFieldIsBoundedAndValidUnicode() {
+        fixture.givenNoPriorActivity()
+                .when(new CreateConversation(ID, OWNER, "t\uD800", "c\uDC00", null, null, "p".repeat(10_001), null,
+                        "a".repeat(101), List.of(new InitialMessage("msg_1", "user", "\uD83D"))))
+                .expectNoEvents()
+                .expectException(new CustomMatcher<>("every field named") {
+                    @Override
+                    public boolean matches(Object item) {
+                        return item instanceof RuleViolation v && v.fields().keySet().equals(
+                                java.util.Set.of("title", "content", "system_prompt", "agent_id", "messages[0].content"));
+                    }
+                });
+        fixture.given(created())
+                .when(new PostMessage(ID, OWNER, MSG, "half a pair \uD83D", null, false))
+                .expectNoEvents()
+                .expectException(RuleViolation.class);
     }
 
     @Test

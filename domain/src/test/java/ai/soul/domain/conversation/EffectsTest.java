@@ -106,6 +106,9 @@ class EffectsTest {
         }
     }
 
+    /** The sequence number of the reply request in {@link #history}, right after the message it answers. */
+    static final long REQUEST_SEQ = 5;
+
     private void history(String llmId) {
         given(new ConversationCreated(ID, OWNER, "Launch plan", "We ship on Monday.", "api", Map.of(), "Be brief.", llmId, null),
                 new ConversationUpdated(ID, OWNER, "Launch plan v2", null, null, null, null, null),
@@ -117,14 +120,14 @@ class EffectsTest {
     }
 
     private ReplyEffect replies(AiPort ai) {
-        return new ReplyEffect(events, gateway, ai, RETRIES, () -> "msg_reply");
+        return new ReplyEffect(events, gateway, ai, RETRIES, () -> "msg_reply", ConversationLimits.DEFAULTS);
     }
 
     @Test
     void aReplyIsWrittenFromTheTranscriptUpToTheMessageWithTheConversationsModel() {
         history("conv-model");
         ScriptedAi ai = new ScriptedAi(n -> new AiPort.Reply("QA tests it.", "because", "conv-model", 20, 3));
-        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, true));
+        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, true), REQUEST_SEQ);
 
         AiPort.ReplyRequest request = (AiPort.ReplyRequest) ai.lastRequest;
         assertThat(request.model()).isEqualTo("conv-model");
@@ -141,7 +144,7 @@ class EffectsTest {
     void theMessagesModelWinsAndReasoningIsDroppedUnlessVerbose() {
         history("conv-model");
         ScriptedAi ai = new ScriptedAi(n -> new AiPort.Reply("QA.", "because", "m1", 20, 3));
-        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, "m1", false));
+        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, "m1", false), REQUEST_SEQ);
         assertThat(((AiPort.ReplyRequest) ai.lastRequest).model()).isEqualTo("m1");
         assertThat(sent).containsExactly(new RecordAgentReply(ID, "msg_reply", MSG, "QA.", "m1", null, 20, 3));
     }
@@ -150,7 +153,7 @@ class EffectsTest {
     void noModelAnywhereMeansTheAdaptersDefault() {
         history(null);
         ScriptedAi ai = new ScriptedAi(n -> new AiPort.Reply("QA.", null, "default", 1, 1));
-        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, false));
+        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, false), REQUEST_SEQ);
         assertThat(((AiPort.ReplyRequest) ai.lastRequest).model()).isNull();
     }
 
@@ -158,7 +161,7 @@ class EffectsTest {
     void anUnavailableProviderIsTriedAgainUntilItAnswers() {
         history(null);
         ScriptedAi ai = new ScriptedAi(n -> n < 3 ? new AiPort.AiUnavailable("timeout", null) : new AiPort.Reply("QA.", null, "m1", 1, 1));
-        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, false));
+        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, false), REQUEST_SEQ);
         assertThat(ai.calls).isEqualTo(3);
         assertThat(sent).singleElement().isInstanceOf(RecordAgentReply.class);
     }
@@ -167,7 +170,7 @@ class EffectsTest {
     void afterTheLastAttemptTheFailureIsRecordedWithTheReasonAndAttempts() {
         history(null);
         ScriptedAi ai = new ScriptedAi(n -> new AiPort.AiUnavailable("connection refused", null));
-        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, false));
+        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, null, false), REQUEST_SEQ);
         assertThat(ai.calls).isEqualTo(3);
         assertThat(sent).containsExactly(new RecordAgentReplyFailure(ID, MSG, "AI provider unavailable: connection refused", 3));
     }
@@ -176,7 +179,7 @@ class EffectsTest {
     void anUnknownModelFailsAtOnce() {
         history(null);
         ScriptedAi ai = new ScriptedAi(n -> new IllegalArgumentException("Unknown model gpt-17"));
-        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, "gpt-17", false));
+        replies(ai).on(new AgentReplyRequested(ID, OWNER, MSG, "gpt-17", false), REQUEST_SEQ);
         assertThat(ai.calls).isEqualTo(1);
         assertThat(sent).containsExactly(new RecordAgentReplyFailure(ID, MSG, "Refused: Unknown model gpt-17", 1));
     }
@@ -186,7 +189,7 @@ class EffectsTest {
         history("conv-model");
         ScriptedAi ai = new ScriptedAi(n -> new AiPort.Summary("Launch", "- We ship on Monday.", "neutral", 0.0,
                 List.of("launch"), List.of("Test it"), "conv-model", 30, 8));
-        new SummaryEffect(events, gateway, ai, RETRIES).on(new SummaryRequested(ID, OWNER, SUMMARY, "de", "bullet"));
+        new SummaryEffect(events, gateway, ai, RETRIES, ConversationLimits.DEFAULTS).on(new SummaryRequested(ID, OWNER, SUMMARY, "de", "bullet"));
 
         AiPort.SummaryRequest request = (AiPort.SummaryRequest) ai.lastRequest;
         assertThat(request.model()).isEqualTo("conv-model");
@@ -201,7 +204,38 @@ class EffectsTest {
     void aSummaryThatCannotBeWrittenIsRecordedAsFailed() {
         history(null);
         ScriptedAi ai = new ScriptedAi(n -> new AiPort.AiUnavailable("503", null));
-        new SummaryEffect(events, gateway, ai, RETRIES).on(new SummaryRequested(ID, OWNER, SUMMARY, "en", "concise"));
+        new SummaryEffect(events, gateway, ai, RETRIES, ConversationLimits.DEFAULTS).on(new SummaryRequested(ID, OWNER, SUMMARY, "en", "concise"));
         assertThat(sent).containsExactly(new RecordSummaryFailure(ID, SUMMARY, "AI provider unavailable: 503", 3));
+    }
+
+    @Test
+    void aReplyReadsOnlyTheLastTurnsOfALongConversationWithinTheCharacterBound() {
+        given(new ConversationCreated(ID, OWNER, "Long", null, "api", Map.of(), null, null, null));
+        for (int i = 0; i < 500; i++) {
+            given(new MessagePosted(ID, OWNER, "msg_" + i, i, "user", "message number " + i));
+        }
+        long requestSeq = seq;
+        given(new AgentReplyRequested(ID, OWNER, "msg_499", null, false));
+        ScriptedAi ai = new ScriptedAi(n -> new AiPort.Reply("ok", null, "m1", 1, 1));
+        new ReplyEffect(events, gateway, ai, RETRIES, () -> "msg_reply", new ConversationLimits(10, 3, 1_000))
+                .on(new AgentReplyRequested(ID, OWNER, "msg_499", null, false), requestSeq);
+
+        assertThat(((AiPort.ReplyRequest) ai.lastRequest).turns()).containsExactly(new AiPort.Turn("user", "message number 497"),
+                new AiPort.Turn("user", "message number 498"), new AiPort.Turn("user", "message number 499"));
+    }
+
+    @Test
+    void aSummaryKeepsTheLatestTurnsThatFitInTheCharacterBoundAndCutsALastOneThatAloneIsTooLong() {
+        given(new ConversationCreated(ID, OWNER, "Long", null, "api", Map.of(), null, null, null),
+                new MessagePosted(ID, OWNER, "msg_0", 0, "user", "a".repeat(30)),
+                new MessagePosted(ID, OWNER, "msg_1", 1, "user", "b".repeat(30)),
+                new MessagePosted(ID, OWNER, "msg_2", 2, "user", "c".repeat(30)));
+        ScriptedAi ai = new ScriptedAi(n -> new AiPort.Summary("t", "c", "neutral", 0.0, List.of(), List.of(), "m1", 1, 1));
+        new SummaryEffect(events, gateway, ai, RETRIES, new ConversationLimits(10, 10, 70)).on(new SummaryRequested(ID, OWNER, SUMMARY, "en", "concise"));
+        assertThat(((AiPort.SummaryRequest) ai.lastRequest).turns()).extracting(AiPort.Turn::content)
+                .containsExactly("b".repeat(30), "c".repeat(30));
+
+        new SummaryEffect(events, gateway, ai, RETRIES, new ConversationLimits(10, 10, 20)).on(new SummaryRequested(ID, OWNER, SUMMARY, "en", "concise"));
+        assertThat(((AiPort.SummaryRequest) ai.lastRequest).turns()).extracting(AiPort.Turn::content).containsExactly("c".repeat(20));
     }
 }
