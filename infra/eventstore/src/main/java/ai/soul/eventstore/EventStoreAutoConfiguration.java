@@ -10,7 +10,9 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.EhCache3Adapter;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -92,8 +94,11 @@ public class EventStoreAutoConfiguration {
     }
 
     @Bean
-    public EventStore eventStore(EventStorageEngine storageEngine) {
-        return EmbeddedEventStore.builder().storageEngine(storageEngine).build();
+    public EventStore eventStore(EventStorageEngine storageEngine, @Qualifier("eventSerializer") Serializer eventSerializer,
+                                 @Value("${soul.events.max-bytes:262144}") int maxEventBytes) {
+        EmbeddedEventStore store = EmbeddedEventStore.builder().storageEngine(storageEngine).build();
+        store.registerDispatchInterceptor(new EventSizeLimit(eventSerializer, maxEventBytes));
+        return store;
     }
 
     /** Strong references, bounded: a weak cache loses its entries between two commands. */
@@ -122,6 +127,12 @@ public class EventStoreAutoConfiguration {
     public KafkaPublisher kafkaPublisher(Producer<String, byte[]> eventProducer, CloudEventCodec codec,
                                          @Value("${soul.kafka.topic}") String topic, CommitDurability durability) {
         return new KafkaPublisher(eventProducer, codec, topic, durability);
+    }
+
+    @Bean("publisher")
+    public PublisherHealth publisherHealth(EventProcessingConfiguration processing, EventStore eventStore,
+                                           @Value("${soul.publisher.lag-alert:10000}") long lagAlert, MeterRegistry meters) {
+        return new PublisherHealth(processing, eventStore, lagAlert, meters);
     }
 
     /** A command is answered only once its events are durable (after its unit of work committed). */
