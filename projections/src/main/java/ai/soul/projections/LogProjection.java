@@ -23,4 +23,12 @@ public interface LogProjection {
 
     /** Forgets everything built and the offsets, so the next assignment replays the log from its beginning. */
     void reset();
+
+    /**
+     * Whether the store behind the projection answers now. A failure while it does not is the
+     * store's, not the record's, so the record is tried again rather than parked.
+     */
+    default boolean available() {
+        return true;
+    }
 }

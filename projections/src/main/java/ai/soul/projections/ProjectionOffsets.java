@@ -32,8 +32,10 @@ public class ProjectionOffsets {
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
     private final MongoCollection<Document> offsets;
+    private final MongoDatabase database;
 
     public ProjectionOffsets(MongoDatabase db) {
+        this.database = db;
         this.offsets = db.getCollection(COLLECTION);
     }
 
@@ -80,6 +82,16 @@ public class ProjectionOffsets {
                         Updates.max("offset", offset),
                         Updates.set("updated_at", now)), UPSERT)));
         BulkWrites.run(offsets, writes);
+    }
+
+    /** Whether the database of the read models answers a ping now. */
+    public boolean available() {
+        try {
+            database.runCommand(new Document("ping", 1));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Forgets every offset of the group (a rebuild); a handful of documents, so a filter is fine. */

@@ -1,5 +1,6 @@
 package ai.soul.projections.conversation;
 
+import ai.soul.projections.Paging;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -84,7 +85,7 @@ public class Conversations {
         String field = descending ? sort.substring(1) : sort;
         Bson order = descending ? Sorts.descending(field, "_id") : Sorts.ascending(field, "_id");
         List<Document> items = conversations.find(filter).sort(order)
-                .skip((page - 1) * perPage).limit(perPage).into(new ArrayList<>());
+                .skip(Paging.skip(page, perPage)).limit(perPage).into(new ArrayList<>());
         return new Page(items, conversations.countDocuments(filter));
     }
 

@@ -1,5 +1,6 @@
 package ai.soul.projections.export;
 
+import ai.soul.projections.Paging;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -36,7 +37,7 @@ public class Exports {
     /** A page of the account's exports, newest first (ids are ULIDs). */
     public Page list(String accountId, int page, int perPage) {
         Bson filter = Filters.eq("account_id", accountId);
-        List<Document> items = exports.find(filter).sort(Sorts.descending("_id")).skip((page - 1) * perPage).limit(perPage)
+        List<Document> items = exports.find(filter).sort(Sorts.descending("_id")).skip(Paging.skip(page, perPage)).limit(perPage)
                 .into(new ArrayList<>());
         return new Page(items, exports.countDocuments(filter));
     }

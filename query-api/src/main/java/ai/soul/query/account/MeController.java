@@ -42,7 +42,7 @@ class MeController {
     Page<ApiKey> keys(Caller caller, HttpServletRequest request, @RequestParam(defaultValue = "1") int page,
                       @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
-        var keys = accounts.keysOf(caller.accountId(), (page - 1) * perPage, perPage).stream()
+        var keys = accounts.keysOf(caller.accountId(), ai.soul.projections.Paging.skip(page, perPage), perPage).stream()
                 .map(d -> new ApiKey(d.getString("key_id"), d.getString("prefix"), d.get("revoked_at") == null ? "active" : "revoked",
                         instant(d.getDate("created_at")), instant(d.getDate("last_used_at")), instant(d.getDate("revoked_at"))))
                 .toList();

@@ -2,6 +2,7 @@ package ai.soul.query.projection;
 
 import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.events.CloudEventCodec;
+import ai.soul.projections.ParkedEvents;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.Projector;
 import ai.soul.projections.usage.UsageProjector;
@@ -76,6 +77,11 @@ class ProjectionConfiguration {
     }
 
     @Bean
+    ParkedEvents parkedEvents(MongoDatabase readModels) {
+        return new ParkedEvents(readModels);
+    }
+
+    @Bean
     Conversations conversations(MongoDatabase readModels) {
         return new Conversations(readModels);
     }
@@ -95,19 +101,21 @@ class ProjectionConfiguration {
     @Bean
     ProjectionRunner readModelsRunner(@Qualifier(READ_MODEL) List<Projector> projectors, ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
                                       ProjectionProgress readModelsProgress, @Value(ProjectionRunner.GROUP) String group,
-                                      @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
+                                      @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
+                                      ParkedEvents parked) {
         return new ProjectionRunner(ProjectionRunner.READ_MODELS, group,
                 new ReadModels(projectors, offsets, group), codec,
                 events -> events.forEach(event -> readYourWrites.applied(event.subject(), event.sequence())),
-                readModelsProgress, offsetsLoadTimeout);
+                readModelsProgress, offsetsLoadTimeout, parked);
     }
 
     @Bean
     ProjectionRebuilder readModelsRebuilder(@Qualifier(READ_MODEL) List<Projector> projectors, ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
                                             KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
-                                            @Value("${soul.kafka.topic}") String topic, @Value(ProjectionRunner.GROUP) String group) {
+                                            @Value("${soul.kafka.topic}") String topic, @Value(ProjectionRunner.GROUP) String group,
+                                            @Qualifier("readModelsRunner") ProjectionRunner runner) {
         return new ProjectionRebuilder(ProjectionRunner.READ_MODELS,
-                new ReadModels(projectors, offsets, group), readModelsProgress, registry, kafkaAdmin, topic);
+                new ReadModels(projectors, offsets, group), readModelsProgress, registry, kafkaAdmin, topic, runner::forgetParked);
     }
 
     // ---- the usage counters from the events: in MongoDB too, but in a group of their own ----
@@ -127,16 +135,19 @@ class ProjectionConfiguration {
     ProjectionRunner usageRunner(UsageProjector usage, ProjectionOffsets offsets, CloudEventCodec codec,
                                  @Qualifier("usageProgress") ProjectionProgress usageProgress,
                                  @Value("${soul.usage.events-group:usage-events}") String group,
-                                 @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
+                                 @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
+                                 ParkedEvents parked) {
         return new ProjectionRunner(USAGE, group, new ReadModels(List.of(usage), offsets, group), codec, events -> { }, usageProgress,
-                offsetsLoadTimeout);
+                offsetsLoadTimeout, parked);
     }
 
     @Bean
     ProjectionRebuilder usageRebuilder(UsageProjector usage, ProjectionOffsets offsets, @Qualifier("usageProgress") ProjectionProgress usageProgress,
                                        KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
-                                       @Value("${soul.kafka.topic}") String topic, @Value("${soul.usage.events-group:usage-events}") String group) {
-        return new ProjectionRebuilder(USAGE, new ReadModels(List.of(usage), offsets, group), usageProgress, registry, kafkaAdmin, topic);
+                                       @Value("${soul.kafka.topic}") String topic, @Value("${soul.usage.events-group:usage-events}") String group,
+                                       @Qualifier("usageRunner") ProjectionRunner runner) {
+        return new ProjectionRebuilder(USAGE, new ReadModels(List.of(usage), offsets, group), usageProgress, registry, kafkaAdmin, topic,
+                runner::forgetParked);
     }
 
     // ---- the search index, a local Lucene index under the data directory ----
@@ -162,20 +173,22 @@ class ProjectionConfiguration {
     ProjectionRunner searchRunner(ConversationSearch search, CloudEventCodec codec,
                                   @Qualifier("searchProgress") ProjectionProgress searchProgress,
                                   @Value("${soul.search.group:search}") String group,
-                                  @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout) {
-        return new ProjectionRunner(SEARCH, group, search, codec, events -> { }, searchProgress, offsetsLoadTimeout);
+                                  @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
+                                  ParkedEvents parked) {
+        return new ProjectionRunner(SEARCH, group, search, codec, events -> { }, searchProgress, offsetsLoadTimeout, parked);
     }
 
     @Bean
     ProjectionRebuilder searchRebuilder(ConversationSearch search, @Qualifier("searchProgress") ProjectionProgress searchProgress,
                                         KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
-                                        @Value("${soul.kafka.topic}") String topic) {
-        return new ProjectionRebuilder(SEARCH, search, searchProgress, registry, kafkaAdmin, topic);
+                                        @Value("${soul.kafka.topic}") String topic, @Qualifier("searchRunner") ProjectionRunner runner) {
+        return new ProjectionRebuilder(SEARCH, search, searchProgress, registry, kafkaAdmin, topic, runner::forgetParked);
     }
 
     /**
-     * Short fetch waits keep the write-to-read lag low; a failing batch is retried with backoff for
-     * as long as it takes, never skipped, because a read model must not miss an event. Where a
+     * Short fetch waits keep the write-to-read lag low; a batch that fails because the store does not
+     * answer is retried with backoff for as long as it takes, never skipped, because a read model must
+     * not miss an event (a record that cannot be applied is parked by the runner, not retried here). Where a
      * partition is read from is decided by {@link ProjectionRunner} from the offsets stored with the
      * projection; the offsets committed to Kafka only show the lag. Both runners use it, each with its own group.
      */

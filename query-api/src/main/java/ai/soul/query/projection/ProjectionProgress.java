@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 class ProjectionProgress {
 
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
     private volatile Rebuild rebuild;
 
     /** A rebuild: its start, the end offsets it must reach, and how far it got. */
@@ -93,8 +94,21 @@ class ProjectionProgress {
         return applied.get();
     }
 
+    /** The records parked now ({@link ProjectionRunner}). */
+    void parkedNow(long count) {
+        parked.set(count);
+    }
+
+    void parkedAdded() {
+        parked.incrementAndGet();
+    }
+
+    long parked() {
+        return parked.get();
+    }
+
     /**
-     * {@code {state: live|rebuilding, events_applied, rebuild: null | {started_at, finished_at,
+     * {@code {state: live|rebuilding, events_applied, parked_events, rebuild: null | {started_at, finished_at,
      * target_events, events_applied, events_per_s}}}; events_per_s is the rebuild's events over the
      * time it has taken so far, or took.
      */
@@ -103,6 +117,7 @@ class ProjectionProgress {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("state", last != null && last.finishedAt == null ? "rebuilding" : "live");
         status.put("events_applied", applied.get());
+        status.put("parked_events", parked.get());
         if (last == null) {
             status.put("rebuild", null);
             return status;

@@ -43,15 +43,18 @@ class ProjectionRebuilder {
     private final KafkaListenerEndpointRegistry registry;
     private final KafkaAdmin kafkaAdmin;
     private final String topic;
+    private final Runnable afterReset;
 
+    /** @param afterReset run once the projection is reset, before the listener starts again (its parked records go) */
     ProjectionRebuilder(String listenerId, LogProjection projection, ProjectionProgress progress,
-                        KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin, String topic) {
+                        KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin, String topic, Runnable afterReset) {
         this.listenerId = listenerId;
         this.projection = projection;
         this.progress = progress;
         this.registry = registry;
         this.kafkaAdmin = kafkaAdmin;
         this.topic = topic;
+        this.afterReset = afterReset;
     }
 
     /** The listener id of the projection, which is also its name on {@code /actuator/projections/{name}}. */
@@ -78,6 +81,7 @@ class ProjectionRebuilder {
             awaitStopped(container);
             Map<TopicPartition, ProjectionProgress.Range> log = logRange();
             projection.reset();
+            afterReset.run();
             // from here on the projection is rebuilt from the beginning, whatever happens next
             progress.rebuildStarted(startedAt, log);
             ProjectionRebuilder.log.info("Rebuilding {} from {} records of {}", listenerId, log.values().stream()

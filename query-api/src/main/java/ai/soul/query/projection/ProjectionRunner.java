@@ -1,7 +1,9 @@
 package ai.soul.query.projection;
 
 import ai.soul.platform.events.CloudEventCodec;
+import ai.soul.projections.Failures;
 import ai.soul.projections.LogProjection;
+import ai.soul.projections.ParkedEvents;
 import ai.soul.schemas.PublishedEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,12 @@ import java.util.function.Consumer;
  * once a second, so a crash can lose the last writes); they are kept for monitoring the lag.
  * One runner per projection (see {@link ProjectionConfiguration}); the listener's id and group
  * come from the runner.
+ * <p>
+ * A record the projection cannot apply never stops it: when a batch fails for a reason other than
+ * the infrastructure ({@link Failures}), its records are applied one at a time and the one that
+ * fails is parked ({@link ParkedEvents}) with its error, and so is every later record of the same
+ * subject, which must not be applied out of order; the projection goes on with the rest of the log.
+ * An operator lists, retries or discards parked records ({@link ParkedEventsEndpoint}).
  */
 class ProjectionRunner implements ConsumerSeekAware {
 
@@ -47,10 +56,16 @@ class ProjectionRunner implements ConsumerSeekAware {
     private final Consumer<List<PublishedEvent<?>>> afterApply;
     private final ProjectionProgress progress;
     private final Duration offsetsLoadTimeout;
+    private final ParkedEvents parked;
+    /** Batches, retries and discards of parked records take turns: each sees the subjects the last one left parked. */
+    private final Object lock = new Object();
+    /** The subjects with parked records; loaded at the first batch, then kept up to date here. */
+    private Set<String> parkedSubjects;
 
-    /** @param afterApply told of each batch once it is applied and its offsets stored */
+    /** @param afterApply told of each batch once it is applied and its offsets stored (parked records included) */
     ProjectionRunner(String listenerId, String group, LogProjection projection, CloudEventCodec codec,
-                     Consumer<List<PublishedEvent<?>>> afterApply, ProjectionProgress progress, Duration offsetsLoadTimeout) {
+                     Consumer<List<PublishedEvent<?>>> afterApply, ProjectionProgress progress, Duration offsetsLoadTimeout,
+                     ParkedEvents parked) {
         this.listenerId = listenerId;
         this.group = group;
         this.projection = projection;
@@ -58,6 +73,7 @@ class ProjectionRunner implements ConsumerSeekAware {
         this.afterApply = afterApply;
         this.progress = progress;
         this.offsetsLoadTimeout = offsetsLoadTimeout;
+        this.parked = parked;
     }
 
     /** for the listener's SpEL */
@@ -70,26 +86,180 @@ class ProjectionRunner implements ConsumerSeekAware {
         return group;
     }
 
+    /** A record and what it decoded to. */
+    private record Entry(ConsumerRecord<String, byte[]> record, PublishedEvent<?> event) {
+    }
+
     @KafkaListener(id = "#{__listener.listenerId}", groupId = "#{__listener.group}", topics = "${soul.kafka.topic}",
             batch = "true", containerFactory = "projectionContainerFactory")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        List<PublishedEvent<?>> events = new ArrayList<>(records.size());
-        Map<TopicPartition, Long> next = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            next.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-            PublishedEvent<?> event = codec.decode(record.value());
-            if (event.data() != null) {
-                events.add(event);
+        synchronized (lock) {
+            Set<String> held = parkedSubjects();
+            List<PublishedEvent<?>> handled = new ArrayList<>(records.size());
+            List<Entry> entries = new ArrayList<>(records.size());
+            Map<TopicPartition, Long> next = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> record : records) {
+                next.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+                PublishedEvent<?> event;
+                try {
+                    event = codec.decode(record.value());
+                } catch (RuntimeException unreadable) {
+                    park(new Entry(record, null), unreadable);
+                    continue;
+                }
+                if (event.data() == null) {
+                    continue; // a type this version does not know
+                }
+                handled.add(event);
+                if (held.contains(event.subject())) {
+                    park(new Entry(record, event), null);
+                } else {
+                    entries.add(new Entry(record, event));
+                }
+            }
+            List<PublishedEvent<?>> events = entries.stream().<PublishedEvent<?>>map(Entry::event).toList();
+            try {
+                projection.apply(events, byTopic(next));
+            } catch (RuntimeException failure) {
+                if (Failures.isTransient(failure) || !projection.available()) {
+                    throw failure; // the container tries the batch again after a pause, for as long as it takes
+                }
+                log.warn("Projection {} could not apply a batch of {} records ({}); applying them one at a time to park what fails",
+                        listenerId, events.size(), failure.getClass().getName());
+                oneByOne(entries);
+                projection.apply(List.of(), byTopic(next));
+            }
+            afterApply.accept(handled);
+            progress.batchApplied(records.size(), next);
+        }
+    }
+
+    /** Applies each record alone, in order: one that fails is parked, and so is every later record of its subject. */
+    private void oneByOne(List<Entry> entries) {
+        for (Entry entry : entries) {
+            if (parkedSubjects.contains(entry.event().subject())) {
+                park(entry, null);
+                continue;
+            }
+            try {
+                projection.apply(List.of(entry.event()), Map.of());
+            } catch (RuntimeException failure) {
+                if (Failures.isTransient(failure) || !projection.available()) {
+                    throw failure;
+                }
+                park(entry, failure);
             }
         }
-        projection.apply(events, byTopic(next));
-        afterApply.accept(events);
-        progress.batchApplied(records.size(), next);
+    }
+
+    /** {@code failure} null: parked behind an earlier record of its subject. Never logs the record or the message. */
+    private void park(Entry entry, Throwable failure) {
+        ConsumerRecord<String, byte[]> record = entry.record();
+        PublishedEvent<?> event = entry.event();
+        String subject = event != null ? event.subject() : String.valueOf(record.key());
+        boolean added = parked.park(listenerId, record.topic(), record.partition(), record.offset(), subject,
+                event == null ? -1 : event.sequence(), event == null ? null : event.type(), event == null ? null : event.id(),
+                record.value(), failure == null ? null : failure);
+        parkedSubjects.add(subject);
+        if (failure != null) {
+            log.warn("Projection {} parked record {}/{} ({} {} of {}): {}; the rest of {} waits behind it",
+                    listenerId, record.partition(), record.offset(), event == null ? "unreadable record" : event.type(),
+                    event == null ? "" : "#" + event.sequence(), subject, failure.getClass().getName(), subject);
+        }
+        if (added) {
+            progress.parkedAdded();
+        }
+    }
+
+    private Set<String> parkedSubjects() {
+        if (parkedSubjects == null) {
+            parkedSubjects = new HashSet<>(parked.subjects(listenerId));
+            progress.parkedNow(parked.counts().getOrDefault(listenerId, 0L));
+        }
+        return parkedSubjects;
+    }
+
+    String name() {
+        return listenerId;
+    }
+
+    ProjectionProgress progress() {
+        return progress;
+    }
+
+    /**
+     * Applies the parked records of {@code subject} (every subject when null) again, each subject's in
+     * its order: a record that goes through leaves the store; one that fails again stays, with the new
+     * error, and so does everything after it in its subject.
+     * @return how many were applied and how many are still parked
+     */
+    RetryOutcome retry(String subject) {
+        synchronized (lock) {
+            parkedSubjects();
+            int applied = 0;
+            String failedSubject = null;
+            for (ParkedEvents.Held held : parked.held(listenerId, subject)) {
+                String heldSubject = held.parked().subject();
+                if (heldSubject.equals(failedSubject)) {
+                    continue;
+                }
+                try {
+                    PublishedEvent<?> event = codec.decode(held.record());
+                    if (event.data() != null) {
+                        projection.apply(List.of(event), Map.of());
+                        afterApply.accept(List.of(event));
+                    }
+                    parked.remove(held.parked().id());
+                    applied++;
+                } catch (RuntimeException failure) {
+                    if (Failures.isTransient(failure)) {
+                        throw failure;
+                    }
+                    parked.failedAgain(held.parked().id(), failure);
+                    failedSubject = heldSubject;
+                }
+            }
+            return new RetryOutcome(applied, refreshParked());
+        }
+    }
+
+    record RetryOutcome(int applied, long stillParked) {
+    }
+
+    /** Drops a parked record for good: the projection never applies it. Its subject's later records stay parked until retried. */
+    boolean discard(String id) {
+        synchronized (lock) {
+            boolean removed = parked.remove(id);
+            refreshParked();
+            return removed;
+        }
+    }
+
+    /** After a reset: the log is replayed from its beginning, parked records included. */
+    void forgetParked() {
+        synchronized (lock) {
+            parked.clear(listenerId);
+            refreshParked();
+        }
+    }
+
+    private long refreshParked() {
+        parkedSubjects = new HashSet<>(parked.subjects(listenerId));
+        long count = parked.counts().getOrDefault(listenerId, 0L);
+        progress.parkedNow(count);
+        return count;
     }
 
     /** Every partition this consumer gets starts where the projection is: its stored offset, or its beginning. */
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        synchronized (lock) {
+            try {
+                parkedSubjects(); // what was parked before this start shows in health from now on
+            } catch (RuntimeException storeAway) {
+                // loaded with the first batch instead, which waits for the store like every write
+            }
+        }
         List<TopicPartition> fromStart = new ArrayList<>();
         Map<TopicPartition, Long> resumed = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         byTopic(assignments).forEach((topic, partitions) -> {

@@ -43,6 +43,11 @@ class ReadModels implements LogProjection {
         nextOffsets.forEach((topic, partitions) -> offsets.store(group, topic, partitions));
     }
 
+    @Override
+    public boolean available() {
+        return offsets.available();
+    }
+
     /**
      * The offsets go before the read models: a crash in between leaves read models and no offsets,
      * which the next start replays from the beginning (harmless), never reset read models with

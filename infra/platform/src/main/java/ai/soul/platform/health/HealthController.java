@@ -9,12 +9,19 @@ import org.springframework.web.bind.annotation.RestController;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** {@code GET /v1/health}: public, answers {status, timestamp, version}; 503 while Kafka or MongoDB is down. */
+/**
+ * {@code GET /v1/health}: public, answers {status, timestamp, version}. {@code ok}; {@code degraded}
+ * (200) while the instance serves but something needs an operator (parked events, a publisher
+ * behind); {@code unavailable} (503) while Kafka or MongoDB is down.
+ */
 @RestController
 public class HealthController {
 
     public record HealthResponse(String status, Instant timestamp, String version) {
     }
+
+    /** The status of a contributor that serves but needs an operator's attention. */
+    public static final String DEGRADED = "DEGRADED";
 
     private final HealthEndpoint health;
     private final String version;
@@ -27,8 +34,9 @@ public class HealthController {
 
     @GetMapping("/v1/health")
     public ResponseEntity<HealthResponse> health() {
-        boolean up = Status.UP.equals(health.health().getStatus());
-        return ResponseEntity.status(up ? 200 : 503)
-                .body(new HealthResponse(up ? "ok" : "degraded", Instant.now().truncatedTo(ChronoUnit.SECONDS), version));
+        Status status = health.health().getStatus();
+        String state = Status.UP.equals(status) ? "ok" : DEGRADED.equals(status.getCode()) ? "degraded" : "unavailable";
+        return ResponseEntity.status(state.equals("unavailable") ? 503 : 200)
+                .body(new HealthResponse(state, Instant.now().truncatedTo(ChronoUnit.SECONDS), version));
     }
 }
