@@ -37,6 +37,7 @@ import ai.soul.platform.web.BodyLimitFilter;
 import ai.soul.platform.web.ErrorPage;
 import ai.soul.platform.web.ErrorWriter;
 import ai.soul.platform.web.JsonErrorReportValve;
+import ai.soul.platform.web.PublicOriginFilter;
 import ai.soul.projections.account.Accounts;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -185,6 +186,14 @@ public class PlatformAutoConfiguration {
     }
 
     /** Outermost, so every answer is metered, also those the other filters give (406, 413, 401, 429). */
+    /** First of all: everything after it, links included, sees the configured origin, not the client's Host. */
+    @Bean
+    public FilterRegistrationBean<PublicOriginFilter> publicOriginFilter(@Value("${soul.public-url:}") String publicUrl) {
+        var registration = new FilterRegistrationBean<>(new PublicOriginFilter(publicUrl));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
     @Bean
     public FilterRegistrationBean<UsageMeteringFilter> usageMeteringFilter(UsagePublisher usagePublisher,
                                                                           @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings) {

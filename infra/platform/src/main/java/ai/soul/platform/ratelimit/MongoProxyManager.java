@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 public class MongoProxyManager extends AbstractCompareAndSwapBasedProxyManager<String> {
 
+    private static final long INDEX_TIMEOUT_SECONDS = 120;
+
     private final MongoCollection<Document> buckets;
     private final ExpirationAfterWriteStrategy expiration;
 
@@ -44,8 +46,10 @@ public class MongoProxyManager extends AbstractCompareAndSwapBasedProxyManager<S
         super(config);
         this.buckets = buckets;
         this.expiration = config.getExpirationAfterWriteStrategy().orElse(null);
-        buckets.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
-        buckets.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")), new IndexOptions().unique(true));
+        // at start-up, not under a request's short timeout: a busy machine took longer and the start failed
+        MongoCollection<Document> untimed = buckets.withTimeout(INDEX_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        untimed.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+        untimed.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")), new IndexOptions().unique(true));
     }
 
     @Override

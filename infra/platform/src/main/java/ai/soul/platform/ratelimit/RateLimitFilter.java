@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * {@code RateLimit-Policy} (every window: quota and length in seconds) and {@code RateLimit} (every window:
  * what is left and seconds until it starts again, the tightest first). Over the limit: 429 with
  * {@code Retry-After} and {@code details.rateLimit}; the request goes no further, so it changes nothing.
- * The actuator is not limited. Answers given before this filter (406 from the Accept check, 413 from the
+ * The operators' actuator endpoints are not limited; its public health is, per address, like
+ * {@code /v1/health}. Answers given before this filter (406 from the Accept check, 413 from the
  * body limit) carry no limits and are not counted: they are refused before any work, at no cost.
  */
 public class RateLimitFilter extends OncePerRequestFilter {
@@ -47,7 +48,8 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/actuator/");
+        String path = request.getRequestURI();
+        return path.startsWith("/actuator/") && !path.equals("/actuator/health") && !path.startsWith("/actuator/health/");
     }
 
     @Override

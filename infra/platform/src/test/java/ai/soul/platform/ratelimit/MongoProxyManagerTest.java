@@ -180,4 +180,17 @@ class MongoProxyManagerTest {
         assertThat(RateLimiter.ORIGIN.getEpochSecond() % 86400).isZero();
         assertThat(RateLimiter.ORIGIN).isBefore(Instant.now());
     }
+
+    /**
+     * The requests' timeout is short (a rate limit must not hold a request up); the indexes made at
+     * start-up are not bound by it: a machine busy enough to miss it failed to start.
+     */
+    @Test
+    void theIndexesAreMadeWhateverTheRequestTimeout() {
+        MongoCollection<Document> impatient = instance().withTimeout(1, TimeUnit.MILLISECONDS);
+        new MongoProxyManager(impatient, CONFIG);
+        List<String> indexes = new ArrayList<>();
+        instance().listIndexes().forEach(index -> indexes.add(index.getString("name")));
+        assertThat(indexes).contains("expiresAt_1", "_id_1_version_1");
+    }
 }
