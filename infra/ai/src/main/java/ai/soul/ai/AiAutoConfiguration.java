@@ -19,7 +19,7 @@ public class AiAutoConfiguration {
     @ConditionalOnMissingBean(AiPort.class)
     public AiPort aiPort(AiProperties properties) {
         return switch (properties.provider()) {
-            case "local" -> new LocalEngine();
+            case "local" -> new LocalEngine(properties.local().maxSentences());
             case "openai" -> new OpenAiEngine(properties.openai());
             default -> throw new IllegalStateException("soul.ai.provider must be local or openai, not " + properties.provider());
         };

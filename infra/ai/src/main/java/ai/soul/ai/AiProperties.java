@@ -11,7 +11,12 @@ import java.util.List;
  * OpenAI-compatible provider's address, key and models, and the image (sd) models of the catalogue.
  */
 @ConfigurationProperties("soul.ai")
-public record AiProperties(@DefaultValue("local") String provider, @DefaultValue OpenAi openai, @DefaultValue Images images) {
+public record AiProperties(@DefaultValue("local") String provider, @DefaultValue Local local, @DefaultValue OpenAi openai,
+                           @DefaultValue Images images) {
+
+    /** The local engine ranks at most {@code maxSentences} sentences (the latest): its work grows with their square. */
+    public record Local(@DefaultValue("300") int maxSentences) {
+    }
 
     /** A model as configured; {@code id} is what clients send as {@code llm_id}. */
     public record ModelEntry(String id, String name, @DefaultValue("8192") int maxContext,

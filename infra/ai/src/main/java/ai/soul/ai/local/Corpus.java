@@ -68,8 +68,17 @@ final class Corpus {
         return Math.sqrt(sum);
     }
 
-    /** TextRank: PageRank over the graph whose edge weights are the sentences' cosine similarities. */
+    private double[] rank;
+
+    /** TextRank: PageRank over the graph whose edge weights are the sentences' cosine similarities (computed once). */
     double[] textRank() {
+        if (rank == null) {
+            rank = computeTextRank();
+        }
+        return rank;
+    }
+
+    private double[] computeTextRank() {
         int n = sentences.size();
         double[][] weights = new double[n][n];
         double[] outWeight = new double[n];

@@ -53,6 +53,23 @@ public final class LocalEngine implements AiPort {
             Pattern.CASE_INSENSITIVE);
     private static final Set<String> GREETINGS = Text.words("hi hello hey morning evening hola olá bonjour hallo");
 
+    /** The default bound on sentences ranked: TextRank compares every pair, so its work grows with the square. */
+    public static final int MAX_SENTENCES = 300;
+
+    private final int maxSentences;
+
+    public LocalEngine() {
+        this(MAX_SENTENCES);
+    }
+
+    /** @param maxSentences the most sentences a summary ranks or a reply searches: the conversation's latest */
+    public LocalEngine(int maxSentences) {
+        if (maxSentences < 1) {
+            throw new IllegalArgumentException("maxSentences must be 1 or more");
+        }
+        this.maxSentences = maxSentences;
+    }
+
     @Override
     public List<Model> models() {
         return List.of(MODEL);
@@ -61,7 +78,7 @@ public final class LocalEngine implements AiPort {
     @Override
     public Summary summarize(SummaryRequest request) {
         checkModel(request.model());
-        List<Sentence> sentences = sentences(request.context(), request.turns());
+        List<Sentence> sentences = latest(sentences(request.context(), request.turns()));
         Set<String> stops = stopWords(sentences);
         Corpus corpus = corpus(sentences, stops);
         List<Sentence> chosen = summarySentences(corpus, request.style());
@@ -86,7 +103,7 @@ public final class LocalEngine implements AiPort {
         checkModel(request.model());
         List<Turn> turns = request.turns() == null ? List.of() : request.turns();
         String question = turns.isEmpty() ? "" : turns.get(turns.size() - 1).content();
-        List<Sentence> earlier = sentences(request.context(), turns.subList(0, Math.max(turns.size() - 1, 0)));
+        List<Sentence> earlier = latest(sentences(request.context(), turns.subList(0, Math.max(turns.size() - 1, 0))));
         Set<String> stops = stopWords(sentences(request.context(), turns));
         Corpus corpus = corpus(earlier, stops);
         // "what did we say about…": the asking words are no part of what is asked about
@@ -177,6 +194,18 @@ public final class LocalEngine implements AiPort {
         List<Sentence> sentences = new ArrayList<>();
         for (String[] entry : raw) sentences.add(new Sentence(sentences.size(), entry[0], entry[1], List.of()));
         return sentences;
+    }
+
+    /** The last {@link #maxSentences} sentences, numbered from 0 again. */
+    private List<Sentence> latest(List<Sentence> sentences) {
+        if (sentences.size() <= maxSentences) {
+            return sentences;
+        }
+        List<Sentence> kept = new ArrayList<>(maxSentences);
+        for (Sentence s : sentences.subList(sentences.size() - maxSentences, sentences.size())) {
+            kept.add(new Sentence(kept.size(), s.text(), s.role(), s.stems()));
+        }
+        return kept;
     }
 
     private static Set<String> stopWords(List<Sentence> sentences) {

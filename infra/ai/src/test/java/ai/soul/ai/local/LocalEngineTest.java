@@ -198,4 +198,24 @@ class LocalEngineTest {
         assertThatThrownBy(() -> engine.summarize(new SummaryRequest("gpt-4", null, null, SALES_CALL, "en", "concise")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Issue 10: 30,000 one-line messages once made an n×n matrix (6 GB); only the latest sentences are ranked. */
+    @Test
+    void aSummaryRanksOnlyTheLatestSentencesHoweverLongTheConversation() {
+        List<Turn> turns = new java.util.ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            turns.add(new Turn("user", "Item " + i + " of the inventory list was checked by the warehouse team today."));
+        }
+        LocalEngine bounded = new LocalEngine(50);
+        Summary summary = bounded.summarize(new SummaryRequest(null, null, null, turns, "en", "detailed"));
+        java.util.regex.Matcher numbers = java.util.regex.Pattern.compile("Item (\\d+)").matcher(summary.content());
+        int found = 0;
+        while (numbers.find()) {
+            assertThat(Integer.parseInt(numbers.group(1))).isGreaterThanOrEqualTo(30_000 - 50);
+            found++;
+        }
+        assertThat(found).isPositive();
+        Reply reply = bounded.reply(new ReplyRequest(null, null, null, null, turns, false));
+        assertThat(reply.content()).doesNotContain("\"Item 0 of");
+    }
 }
