@@ -6,7 +6,12 @@
 #              accepted, and every event reaches the read models once it is back, none twice
 #   bad-input  10,000 generated malformed requests across every endpoint: no 5xx, every error
 #              in the envelope, no state changed
-#   ./faults.sh [crash|outage|bad-input|all] [--quick]     (all by default)
+#   poison     1,000 generated odd-but-possibly-valid writes (odd unicode, odd metadata keys and numbers,
+#              deep nesting, texts at their limits) through the whole pipeline: no 5xx, nothing parked,
+#              health ok, another account's write read back at once
+#   noisy      one account runs heavy exports, long summaries and expensive searches; another account's
+#              read and write p99 stay within 2x of its figures alone
+#   ./faults.sh [crash|outage|bad-input|poison|noisy|all] [--quick]     (all by default)
 # The crash test picks its kill moments from a seed it prints; FAULTS_SEED=N replays them.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,7 +20,7 @@ which="${1:-all}"; [[ "$which" == --* ]] && which=all
 quick=""; [[ " $* " == *" --quick "* ]] && quick="--quick"
 java_and_jars faults.sh infra/local/target/local-0.1.0-SNAPSHOT.jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar
 status=0
-if [[ "$which" == all || "$which" == crash || "$which" == outage ]]; then
+if [[ "$which" == all || "$which" == crash || "$which" == outage || "$which" == noisy ]]; then
   sub="$which"; [[ "$which" == all ]] && sub=all-processes
   "$JAVA" -Xmx1g ${FAULTS_SEED:+-Dfaults.seed=$FAULTS_SEED} -jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar faults "$sub" $quick || status=1
 fi
@@ -29,6 +34,18 @@ if [[ "$which" == all || "$which" == bad-input ]]; then
   else
     cat infra/local/target/bad-input-report.txt 2>/dev/null || true
     echo "bad input: FAILED (surefire report: infra/local/target/surefire-reports/)"; status=1
+  fi
+fi
+if [[ "$which" == all || "$which" == poison ]]; then
+  tries=1000; [[ -n "$quick" ]] && tries=200
+  echo; echo "== poison: $tries generated odd writes through the whole pipeline (jqwik, through ./mvnw test)"
+  export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$JAVA")")}"
+  if ./mvnw -B -q -pl infra/local test -Dtest='PoisonPropertiesTest' -Dsurefire.failIfNoSpecifiedTests=false \
+       -Dsoul.poison.tries="$tries" ${FAULTS_SEED:+-Dsoul.poison.seed=$FAULTS_SEED}; then
+    cat infra/local/target/poison-report.txt; echo "poison: OK"
+  else
+    cat infra/local/target/poison-report.txt 2>/dev/null || true
+    echo "poison: FAILED (surefire report: infra/local/target/surefire-reports/)"; status=1
   fi
 fi
 exit $status

@@ -38,6 +38,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,8 +116,9 @@ class Conversation {
                     .oneOf(field + ".role", m.role() == null ? "user" : m.role(), INITIAL_ROLES);
         }
         checks.orThrow();
+        // a key set to null on creation is a key not set, as an update with null removes it
         apply(new ConversationCreated(cmd.conversationId(), cmd.accountId(), cmd.title().strip(), cmd.content(), source,
-                cmd.metadata() == null ? Map.of() : cmd.metadata(), cmd.systemPrompt(), cmd.llmId(), cmd.agentId()));
+                cmd.metadata() == null ? Map.of() : merged(Map.of(), cmd.metadata()), cmd.systemPrompt(), cmd.llmId(), cmd.agentId()));
         for (InitialMessage m : messages) {
             apply(new MessagePosted(id, accountId, m.messageId(), messageCount, m.role() == null ? "user" : m.role(), m.content()));
         }
@@ -235,8 +237,8 @@ class Conversation {
     }
 
     /** The metadata after a change: each key of the change set, a null value removing its key. */
-    private static Map<String, Object> merged(Map<String, Object> current, Map<String, Object> change) {
-        Map<String, Object> result = new LinkedHashMap<>(current);
+    private static LinkedHashMap<String, Object> merged(Map<String, Object> current, Map<String, Object> change) {
+        LinkedHashMap<String, Object> result = new LinkedHashMap<>(current);
         change.forEach((key, value) -> {
             if (value == null) result.remove(key);
             else result.put(key, value);
@@ -251,7 +253,8 @@ class Conversation {
     }
 
     private ConversationView view() {
-        return new ConversationView(id, accountId, title, content, source, status, Map.copyOf(metadata),
+        // not Map.copyOf: a null value recorded before creation dropped them must not fail every command
+        return new ConversationView(id, accountId, title, content, source, status, Collections.unmodifiableMap(new LinkedHashMap<>(metadata)),
                 systemPrompt, llmId, agentId, summary, messageCount, createdAt, updatedAt, lastMessageAt, version,
                 List.copyOf(attachments.values()));
     }

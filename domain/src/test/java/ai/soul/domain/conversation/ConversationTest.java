@@ -225,6 +225,21 @@ class ConversationTest {
         }
     }
 
+    /** A 500 found by the poison round: Map.copyOf refused the null of {"metadata": {"k": null}}. */
+    @Test
+    void aMetadataKeyCreatedNullIsNotSetAndAnOldEventWithOneStillServes() {
+        Map<String, Object> withNull = new HashMap<>();
+        withNull.put("gone", null);
+        withNull.put("kept", 1);
+        fixture.givenNoPriorActivity()
+                .when(new CreateConversation(ID, OWNER, "t", null, null, withNull, null, null, null, null))
+                .expectEvents(new ConversationCreated(ID, OWNER, "t", null, "api", Map.of("kept", 1), null, null, null),
+                        new SummaryRequested(ID, OWNER, Conversation.firstSummaryId(ID), "en", "concise"));
+        fixture.given(new ConversationCreated(ID, OWNER, "t", null, "api", withNull, null, null, null))
+                .when(new UpdateConversation(ID, OWNER, "new title", null, null, null, null, null))
+                .expectSuccessfulHandlerExecution();
+    }
+
     @Test
     void anUpdateMayNotGrowTheMetadataPastItsBoundsEvenAKeyAtATime() {
         Map<String, Object> big = new HashMap<>(); // with created()'s one key: exactly the 100 allowed

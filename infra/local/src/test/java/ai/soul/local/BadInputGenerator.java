@@ -185,6 +185,8 @@ final class BadInputGenerator {
     private boolean lockedAccept;
     private boolean chunked;
     private boolean raw;
+    /** Building a request that may be accepted: text is odd but valid Unicode. */
+    private boolean acceptable;
 
     private BadInputGenerator(Random random, Fixtures fixtures) {
         this.r = random;
@@ -193,6 +195,100 @@ final class BadInputGenerator {
 
     static BadInputRequest generate(Random random, Fixtures fixtures) {
         return new BadInputGenerator(random, fixtures).build();
+    }
+
+    /**
+     * A request that may well be accepted (no defect at all): a valid write (create, update, message,
+     * search, export) carrying odd values wherever a client may put them: odd unicode in every text
+     * field, metadata with odd keys, numbers at and past the 64-bit and double limits and deep nesting,
+     * texts at their limits, many initial messages. Whatever the API accepts, every consumer must
+     * store (see {@code PoisonPropertiesTest}).
+     */
+    static BadInputRequest acceptable(Random random, Fixtures fixtures) {
+        return new BadInputGenerator(random, fixtures).buildAcceptable();
+    }
+
+    private BadInputRequest buildAcceptable() {
+        acceptable = true;
+        endpoint = pick(Endpoint.CREATE, Endpoint.CREATE, Endpoint.CREATE, Endpoint.UPDATE, Endpoint.UPDATE, Endpoint.POST_MESSAGE,
+                Endpoint.POST_MESSAGE, Endpoint.SEARCH, Endpoint.CREATE_EXPORT);
+        defect = "NONE";
+        variant = "odd values, possibly valid";
+        validBase();
+        if (endpoint == Endpoint.CREATE_EXPORT) {
+            body.put("format", pick("json", "csv", "md", "pdf"));
+            body.put("options", new LinkedHashMap<>(Map.of("include_attachments", r.nextBoolean())));
+        }
+        for (int i = 1 + r.nextInt(3); i > 0; i--) {
+            oddButPossiblyValid();
+        }
+        return render(null);
+    }
+
+    private void oddButPossiblyValid() {
+        boolean conversation = endpoint == Endpoint.CREATE || endpoint == Endpoint.UPDATE;
+        switch (r.nextInt(6)) {
+            case 0 -> {
+                String field = unlockedField();
+                if (field != null) {
+                    body.put(field, text(0, 60, r.nextInt(8) == 0 ? Atoms.ODD : Atoms.ODD_VALID));
+                    noise.add("odd unicode in " + field);
+                }
+            }
+            case 1 -> { if (conversation) { body.put("metadata", oddMetadata()); noise.add("odd metadata"); } else oddUnicodeValue(); }
+            case 2 -> { if (conversation) { body.put("metadata", oddMetadata()); noise.add("odd metadata"); } else extraField(); }
+            case 3 -> {
+                String field = unlockedField();
+                if (field != null && Set.of("title", "content", "system_prompt", "query").contains(field)) {
+                    int max = field.equals("title") ? 200 : field.equals("query") ? 500 : 10_000;
+                    body.put(field, text(max - 5, max, r.nextBoolean() ? Atoms.TEXT : Atoms.ODD_VALID));
+                    noise.add(field + " at its limit");
+                }
+            }
+            case 4 -> {
+                if (endpoint == Endpoint.CREATE) {
+                    List<Object> messages = new ArrayList<>();
+                    for (int i = 1 + r.nextInt(60); i > 0; i--) {
+                        messages.add(new LinkedHashMap<>(Map.of("role", pick("user", "agent", "system"), "content", nonBlank(1, 300, Atoms.ODD_VALID))));
+                    }
+                    body.put("messages", messages);
+                    noise.add(messages.size() + " odd initial messages");
+                } else {
+                    oddUnicodeValue();
+                }
+            }
+            default -> extraField();
+        }
+    }
+
+    /** Metadata as a hostile client writes it: odd keys (controls, halves of surrogate pairs), odd numbers, deep nesting. */
+    private Map<String, Object> oddMetadata() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 1 + r.nextInt(12); i > 0; i--) {
+            m.put(r.nextInt(8) == 0 ? text(1, 30, Atoms.ODD) : validMetadataKey(), oddJson(1 + r.nextInt(r.nextInt(3) == 0 ? 7 : 4)));
+        }
+        return m;
+    }
+
+    private Object oddJson(int depth) {
+        return switch (r.nextInt(depth <= 0 ? 4 : 6)) {
+            case 0 -> r.nextInt(3) > 0 ? pick(Long.MAX_VALUE, Long.MIN_VALUE, Double.MAX_VALUE, Double.MIN_VALUE, -0.0, 0) : pick(new Raw("123456789012345678901234567890"), new Raw("1e400"), new Raw("-1e400"), new Raw("-0.0"),
+                    new Raw("9223372036854775807"), new Raw("9223372036854775808"), new Raw("-9223372036854775809"),
+                    new Raw("1.7976931348623157e308"), new Raw("4.9e-324"), new Raw("1e-400"), new Raw("0.1e1"), new Raw("1E+2"));
+            case 1 -> text(0, r.nextInt(10) == 0 ? 4_000 : 60, r.nextInt(8) == 0 ? Atoms.ODD : Atoms.ODD_VALID);
+            case 2 -> pick(Null.NULL, true, false, r.nextLong(), r.nextDouble());
+            case 3 -> anyJson(0);
+            case 4 -> {
+                List<Object> list = new ArrayList<>();
+                for (int i = r.nextInt(5); i > 0; i--) list.add(oddJson(depth - 1));
+                yield list;
+            }
+            default -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (int i = r.nextInt(5); i > 0; i--) map.put(r.nextInt(8) == 0 ? text(0, 12, Atoms.ODD) : validMetadataKey(), oddJson(depth - 1));
+                yield map;
+            }
+        };
     }
 
     private BadInputRequest build() {
@@ -221,8 +317,13 @@ final class BadInputGenerator {
         if (endpoint == Endpoint.UNKNOWN_ROUTE && d != Defect.NO_SUCH_ROUTE) {
             variant = variant + ", on " + route;
         }
+        return render(d);
+    }
+
+    /** The request as it goes on the wire, with the defect {@code d} applied to the rendered body where it lives there. */
+    private BadInputRequest render(Defect d) {
         byte[] rendered = bodyBytes != null ? bodyBytes : body == null ? null : utf8(json(body));
-        switch (d) {
+        switch (d == null ? Defect.BAD_FIELD : d) {
             case MALFORMED_JSON -> rendered = malformed(rendered);
             case NOT_AN_OBJECT -> rendered = notAnObject(rendered);
             case WRONG_CONTENT_TYPE -> wrongContentType();
@@ -1170,7 +1271,9 @@ final class BadInputGenerator {
         /** Odd but encodable as UTF-8 (no lone surrogates, no controls): for keys, paths, headers. */
         VISIBLE_UNICODE,
         /** Like VISIBLE_UNICODE, without '.' and '$' at the start: for valid JSON object keys. */
-        KEY
+        KEY,
+        /** As odd as valid Unicode gets: controls and NUL, direction marks, noncharacters, but no lone surrogate. */
+        ODD_VALID
     }
 
     private static final String[] PLAIN = {"a", "b", "Z", "q", "0", "7", " ", "-", "_", "%", "\"", "\\", "/", "<", ">", "&", "'", "{", "}", "[", "]", ",", ":", "#", "?", "=", "+", "*", "\u00E9", "\u00DF"};
@@ -1179,15 +1282,22 @@ final class BadInputGenerator {
             "e\u0301", "Z\u0351\u036B\u0343\u036A\u0302\u036B\u033D\u034F\u0334\u0319\u0324\u031E", "\u0300", "\u20DD",
             "\u6F22\u5B57", "\u0645\u0631\u062D\u0628\u0627", "\u05E9\u05DC\u05D5\u05DD", "\u0928\u092E\u0938\u094D\u0924\u0947",
             "\uD835\uDD73", "\uDBFF\uDFFF", "\uFFFD", "\uFFFC", "\u0130", "\uFB03", "\uFF45\uFF4D", "\u2028", "\u2029", "\u0085", "\u3000"};
+    private static final String[] ODD_VALID_ONLY = {"\u0000", "\u0001", "\u001B", "\u007F", "\uFFFE", "\uFFFF", "\n", "\t", "\r",
+            "\u202E", "\u2066", "\u0085"};
     private static final String[] ODD_ONLY = {"\u0000", "\u0001", "\u001B", "\u007F", "\uD800", "\uDBFF", "\uDC00", "\uDFFF",
             "\uDC00\uD800", "\uFFFE", "\uFFFF", "\n", "\t", "\r"};
 
     private String atom(Atoms kind) {
+        if (acceptable && (kind == Atoms.TEXT || kind == Atoms.ODD)) {
+            kind = Atoms.ODD_VALID; // the bad-input test sends the invalid Unicode; these requests should get through
+        }
         int n = r.nextInt(10);
         return switch (kind) {
             case TEXT -> n < 8 ? PLAIN[r.nextInt(PLAIN.length)] : n < 9 ? VISIBLE[r.nextInt(VISIBLE.length)] : ODD_ONLY[r.nextInt(ODD_ONLY.length)];
             case ODD -> n < 3 ? PLAIN[r.nextInt(PLAIN.length)] : n < 6 ? VISIBLE[r.nextInt(VISIBLE.length)] : ODD_ONLY[r.nextInt(ODD_ONLY.length)];
             case VISIBLE_UNICODE, KEY -> n < 5 ? PLAIN[r.nextInt(PLAIN.length)] : VISIBLE[r.nextInt(VISIBLE.length)];
+            case ODD_VALID -> n < 3 ? PLAIN[r.nextInt(PLAIN.length)] : n < 6 ? VISIBLE[r.nextInt(VISIBLE.length)]
+                    : ODD_VALID_ONLY[r.nextInt(ODD_VALID_ONLY.length)];
         };
     }
 
@@ -1202,7 +1312,7 @@ final class BadInputGenerator {
             s.append(a);
         }
         s.setLength(Math.min(s.length(), max));
-        if (kind == Atoms.KEY || kind == Atoms.VISIBLE_UNICODE) {
+        if (kind == Atoms.KEY || kind == Atoms.VISIBLE_UNICODE || kind == Atoms.ODD_VALID) {
             // never a lone surrogate left by the cut
             if (s.length() > 0 && Character.isHighSurrogate(s.charAt(s.length() - 1))) s.setLength(s.length() - 1);
         }
