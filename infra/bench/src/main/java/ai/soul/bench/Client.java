@@ -99,6 +99,23 @@ final class Client {
         return send(method, path, key, json).join();
     }
 
+    /** Attaches a file to a conversation (multipart/form-data, one part named file). */
+    Response upload(String key, String conversationId, String filename, byte[] bytes) {
+        String boundary = "bench" + Long.toHexString(System.nanoTime());
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + bytes.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(bytes, 0, body, head.length, bytes.length);
+        System.arraycopy(tail, 0, body, head.length + bytes.length, tail.length);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/conversations/" + conversationId + "/attachments"))
+                .timeout(TIMEOUT).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Response(r.statusCode(), r.body())).join();
+    }
+
     Account register(String email) {
         Response r = sendNow("POST", "/v1/auth/register", null,
                 json(Map.of("email", email, "password", "bench-" + Long.toHexString(email.hashCode()) + "-pw", "name", "Bench")));

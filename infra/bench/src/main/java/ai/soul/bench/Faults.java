@@ -49,6 +49,7 @@ final class Faults {
         int failures = 0;
         if (which.startsWith("all") || which.equals("crash")) failures += crash(quick ? 2 : 5);
         if (which.startsWith("all") || which.equals("outage")) failures += outage(quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30));
+        if (which.startsWith("all") || which.equals("noisy")) failures += noisy(quick ? Duration.ofSeconds(15) : Duration.ofSeconds(40));
         log.printf("%n%s%n", failures == 0 ? "ALL FAULT CHECKS PASSED" : failures + " FAULT CHECK(S) FAILED");
         return failures;
     }
@@ -138,6 +139,158 @@ final class Faults {
         broker.stop();
         load.close();
         return failures;
+    }
+
+    /**
+     * One account's heavy work (long conversations and their summaries, PDF and zip exports with
+     * attachments, prefix searches, a few workers at once, as fast as it is served) must not hold up
+     * another's: the quiet account's write and read p99 stay within 2x of its figures alone.
+     */
+    private int noisy(Duration phase) throws IOException {
+        log.printf("%n== noisy neighbour: a quiet account's writes and reads (%.0f/s each) alone for %d s, then for %d s beside"
+                + " a noisy account's exports, long summaries and searches (%d workers)%n", QUIET_RATE, phase.toSeconds(),
+                phase.toSeconds(), NOISY_WORKERS);
+        Path data = SystemProcess.mkdirs(work.resolve("noisy/data"));
+        int port = SystemProcess.freePort();
+        Client client = new Client("http://127.0.0.1:" + port);
+        Load load = new Load(client);
+        SystemProcess system = SystemProcess.startSystem(jar(), data, port, Map.of(), List.of("-Xmx2g"), work.resolve("noisy/system.log"));
+        system.awaitHealthy(client.base(), Duration.ofMinutes(3));
+        List<Client.Account> quiet = accounts(client, 1);
+        Noisy noisy = new Noisy(client, accounts(client, 1).get(0), random.nextLong());
+        noisy.prepare();
+        load.fixedRate(quiet, QUIET_RATE, Duration.ofSeconds(5), false, new Load.Reads(quiet, QUIET_RATE / 2), null); // warm-up
+        Load.OpenLoop alone = load.fixedRate(quiet, QUIET_RATE, phase, false, new Load.Reads(quiet, QUIET_RATE / 2), null);
+        noisy.start(NOISY_WORKERS);
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // the noise under way
+        Load.OpenLoop beside = load.fixedRate(quiet, QUIET_RATE, phase, false, new Load.Reads(quiet, QUIET_RATE / 2), null);
+        String noise = noisy.stop();
+        system.stop();
+        load.close();
+
+        int failures = 0;
+        log.printf("noisy account meanwhile: %s%n", noise);
+        log.printf("%-22s %12s %12s %12s %8s%n", "quiet account", "write p99", "list p99", "get p99", "errors");
+        log.printf("%-22s %9.1f ms %9.1f ms %9.1f ms %8d%n", "alone", Load.ms(alone.ack(), 99), Load.ms(alone.list(), 99),
+                Load.ms(alone.get(), 99), alone.errors());
+        log.printf("%-22s %9.1f ms %9.1f ms %9.1f ms %8d%n", "beside the noisy one", Load.ms(beside.ack(), 99),
+                Load.ms(beside.list(), 99), Load.ms(beside.get(), 99), beside.errors());
+        for (String[] figure : new String[][]{{"write", "ack"}, {"list", "list"}, {"get", "get"}}) {
+            double before = Load.ms(pick(alone, figure[1]), 99);
+            double after = Load.ms(pick(beside, figure[1]), 99);
+            boolean ok = after <= 2 * before;
+            log.printf("  %s p99: %.1f ms beside, %.1f ms alone (%.2fx): %s%n", figure[0], after, before, after / before, ok ? "OK" : "FAIL");
+            if (!ok) failures++;
+        }
+        if (alone.errors() + beside.errors() > 0) {
+            log.printf("  FAIL: the quiet account's requests failed: %s %s%n", alone.errorKinds(), beside.errorKinds());
+            failures++;
+        }
+        return failures;
+    }
+
+    private static final double QUIET_RATE = 10;
+    private static final int NOISY_WORKERS = 4;
+
+    private static org.HdrHistogram.Histogram pick(Load.OpenLoop run, String which) {
+        return switch (which) {
+            case "ack" -> run.ack();
+            case "list" -> run.list();
+            default -> run.get();
+        };
+    }
+
+    /** The noisy account: workers that send heavy requests back to back until stopped. */
+    private static final class Noisy {
+        private final Client client;
+        private final Client.Account account;
+        private final Random random;
+        private final List<String> longConversations = new ArrayList<>();
+        private final Map<String, java.util.concurrent.atomic.AtomicLong> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<Thread> workers = new ArrayList<>();
+        private volatile boolean running;
+
+        Noisy(Client client, Client.Account account, long seed) {
+            this.client = client;
+            this.account = account;
+            this.random = new Random(seed);
+        }
+
+        /** Long conversations to summarise and export, with attachments for the zip exports. */
+        void prepare() {
+            for (int i = 0; i < 3; i++) {
+                Client.Response created = client.sendNow("POST", "/v1/conversations", account.key, longConversation());
+                if (!created.ok()) throw new IllegalStateException("noisy: " + created.status() + " " + created.body());
+                String id = created.json().get("id").asText();
+                longConversations.add(id);
+                client.upload(account.key, id, "scan-" + i + ".bin", new byte[4 * 1024 * 1024]);
+            }
+        }
+
+        void start(int count) {
+            running = true;
+            for (int i = 0; i < count; i++) {
+                Random mine = new Random(random.nextLong());
+                Thread worker = new Thread(() -> {
+                    while (running) {
+                        String kind = switch (mine.nextInt(5)) {
+                            case 0 -> send("create long", "POST", "/v1/conversations", longConversation());
+                            case 1 -> send("summary", "POST", "/v1/conversations/" + any(mine) + "/summaries", "{\"style\": \"detailed\"}");
+                            case 2 -> send("export", "POST", "/v1/exports", "{\"format\": \"" + (mine.nextBoolean() ? "pdf" : "json")
+                                    + "\", \"options\": {\"include_attachments\": true}}");
+                            case 3 -> send("search", "POST", "/v1/conversations/search", "{\"query\": \"a* b* c* d* e* f* s* t*\", \"per_page\": 100}");
+                            default -> send("message", "POST", "/v1/conversations/" + any(mine) + "/messages",
+                                    Client.json(Map.of("content", Text.paragraph())));
+                        };
+                        if (kind == null) {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                        }
+                    }
+                }, "noisy-" + i);
+                worker.setDaemon(true);
+                worker.start();
+                workers.add(worker);
+            }
+        }
+
+        /** @return what the noisy account was answered, by request kind and status */
+        String stop() {
+            running = false;
+            for (Thread worker : workers) {
+                try {
+                    worker.join(TimeUnit.SECONDS.toMillis(60));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new java.util.TreeMap<>(answers).toString();
+        }
+
+        private synchronized String any(Random mine) {
+            return longConversations.get(mine.nextInt(longConversations.size()));
+        }
+
+        /** Null when refused (a limit): the worker pauses a moment, as a client told to wait would. */
+        private String send(String kind, String method, String path, String json) {
+            Client.Response r;
+            try {
+                r = client.sendNow(method, path, account.key, json);
+            } catch (RuntimeException e) {
+                answers.computeIfAbsent(kind + " " + e.getClass().getSimpleName(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+                return null;
+            }
+            answers.computeIfAbsent(kind + " " + r.status(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            return r.ok() ? kind : null;
+        }
+
+        /** 1,000 messages of a few sentences: the most a conversation may be created with. */
+        private static String longConversation() {
+            List<Map<String, Object>> messages = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                messages.add(Map.of("role", i % 2 == 0 ? "user" : "agent", "content", Text.paragraph()));
+            }
+            return Client.json(Map.of("title", Text.title(), "messages", messages));
+        }
     }
 
     private List<Client.Account> accounts(Client client, int count) {

@@ -34,7 +34,7 @@ public final class Main {
                 System.exit(failures == 0 ? 0 : 1);
             }
             default -> {
-                System.err.println("usage: bench [--quick] [--history N] | faults [crash|outage|all]");
+                System.err.println("usage: bench [--quick] [--history N] | faults [crash|outage|noisy|all]");
                 System.exit(2);
             }
         }

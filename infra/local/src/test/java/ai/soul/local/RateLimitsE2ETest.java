@@ -55,6 +55,8 @@ class RateLimitsE2ETest {
                 "--soul.rate-limits.public-endpoints.per-minute=3",
                 "--soul.rate-limits.public-endpoints.per-hour=1000",
                 "--soul.rate-limits.public-endpoints.per-day=100000",
+                // the quota is what this class tests: requests running at once are not limited here
+                "--soul.rate-limits.concurrent-requests=0",
                 "--management.endpoints.web.exposure.include=health,tiers");
         api = new Api("http://localhost:" + system.port());
     }

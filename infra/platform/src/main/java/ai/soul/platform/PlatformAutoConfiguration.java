@@ -26,6 +26,7 @@ import ai.soul.platform.health.HealthController;
 import ai.soul.platform.health.KafkaHealthIndicator;
 import ai.soul.platform.health.MongoPingHealthIndicator;
 import ai.soul.platform.ratelimit.MongoProxyManager;
+import ai.soul.platform.ratelimit.ConcurrencyLimitFilter;
 import ai.soul.platform.ratelimit.RateLimitFilter;
 import ai.soul.platform.ratelimit.RateLimitWindows;
 import ai.soul.platform.ratelimit.RateLimiter;
@@ -317,6 +318,15 @@ public class PlatformAutoConfiguration {
     }
 
     /** After the rate limiter (HIGHEST_PRECEDENCE + 30), so refused credentials are limited per address too. */
+    /** After the rate limit (a refused request takes no slot), before the handler. */
+    @Bean
+    public FilterRegistrationBean<ConcurrencyLimitFilter> concurrencyLimitFilter(
+            @Value("${soul.rate-limits.concurrent-requests:8}") int limit, ErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new ConcurrencyLimitFilter(limit, errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 35);
+        return registration;
+    }
+
     @Bean
     public FilterRegistrationBean<AuthenticationRequiredFilter> authenticationRequiredFilter(ErrorWriter errors) {
         var registration = new FilterRegistrationBean<>(new AuthenticationRequiredFilter(errors));
