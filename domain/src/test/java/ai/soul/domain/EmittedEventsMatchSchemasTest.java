@@ -217,11 +217,11 @@ class EmittedEventsMatchSchemasTest {
         accessPaths(all);
         emitRegistration(all, "register with every field",
                 new RegisterAccount(ACCOUNT, " Ada.Lovelace@Example.COM ", "correct horse battery staple", "Ada Lovelace",
-                        "Analytical Engines Ltd", "pro", KEY, SECRET.substring(0, 9), sha256(SECRET)));
+                        "Analytical Engines Ltd", "pro", KEY, SECRET.substring(0, 9), sha256(SECRET), true));
         for (String tier : List.of("free", "premium", "ultra", "pro", "api", "enterprise")) {
             emitRegistration(all, "register on tier " + tier + " without name or company",
                     new RegisterAccount(OTHER_ACCOUNT, "ops+" + tier + "@example.org", "x".repeat(72), null, null, tier,
-                            KEY, "soul_" + tier.substring(0, 3), sha256(SECRET + tier)));
+                            KEY, "soul_" + tier.substring(0, 3), sha256(SECRET + tier), true));
         }
     }
 
@@ -261,6 +261,8 @@ class EmittedEventsMatchSchemasTest {
         AggregateTestFixture<Object> tiers = account();
         tiers.registerInjectableResource((ai.soul.domain.account.TierCatalogue) tier -> true);
         emit(all, "change tier", tiers.given(registered), new ai.soul.domain.account.AccountCommands.ChangeTier(ACCOUNT, "enterprise"));
+        emit(all, "note a registration of the account's address", account().given(registered, issued),
+                new ai.soul.domain.account.AccountCommands.NoteRegistrationAttempt(ACCOUNT));
 
         InMemoryEventStorageEngine claimEvents = new InMemoryEventStorageEngine();
         EmbeddedEventStore claimStore = EmbeddedEventStore.builder().storageEngine(claimEvents).build();

@@ -4,6 +4,7 @@ import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.AccountRegisteredByIdentity;
 import ai.soul.schemas.account.ApiKeyRevoked;
 import ai.soul.schemas.account.IdentityClaimed;
+import ai.soul.schemas.account.RegistrationAttempted;
 import ai.soul.schemas.account.TierChanged;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.EmailClaimed;
@@ -43,6 +44,7 @@ public final class Events {
             TierChanged.class,
             AccountRegisteredByIdentity.class,
             IdentityClaimed.class,
+            RegistrationAttempted.class,
             ConversationCreated.class,
             ConversationUpdated.class,
             ConversationDeleted.class,

@@ -2,8 +2,6 @@ package ai.soul.command.account;
 
 import ai.soul.command.Commands;
 import ai.soul.domain.account.AccountCommands.DescribeAccount;
-import ai.soul.domain.account.AccountCommands.FindAccountByEmail;
-import ai.soul.domain.account.AccountCommands.FindAccountByIdentity;
 import ai.soul.domain.account.AccountCommands.LinkIdentity;
 import ai.soul.domain.account.AccountCommands.RegisterByIdentity;
 import ai.soul.domain.account.AccountView;
@@ -11,7 +9,6 @@ import ai.soul.domain.account.ClaimKeys;
 import ai.soul.platform.Ids;
 import ai.soul.platform.web.ApiException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -21,24 +18,34 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Login with an OIDC id token (Firebase is such an issuer): Spring Security's resource-server JWT
- * support checks the signature against the issuer's published keys, the issuer, the audience and
- * the expiry. The identity (issuer and subject) belongs to one account: the first login ties it to the
- * account holding the token's verified email address, or opens one on the default tier.
+ * support checks the signature against the issuer's published keys, the issuer, the audience, and the
+ * times: an expiry ({@code exp}) and an issue time ({@code iat}) are required, as OIDC Core requires them
+ * of an id token, and the issue time may not lie ahead. The token must name its subject and carry an
+ * email address with {@code "email_verified": true}, the JSON boolean (a string "true" is no claim of a
+ * provider that verified anything). The identity (issuer and subject) belongs to one account: the first
+ * login ties it to the account holding the token's verified email address, or opens one on the default tier.
  */
 @Component
 class IdentityLogin {
 
+    /** How far a provider's clock may be ahead of ours (Spring's own default for exp and nbf). */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
     private final Commands commands;
+    private final AccountClaims claims;
     private final CommandGateway gateway;
     private final String issuer;
     private final String audience;
@@ -47,10 +54,11 @@ class IdentityLogin {
     /** Made at the first login, not at startup: an issuer that is down then must not stop the API. */
     private volatile JwtDecoder decoder;
 
-    IdentityLogin(Commands commands, CommandGateway gateway,
+    IdentityLogin(Commands commands, AccountClaims claims, CommandGateway gateway,
                   @Value("${soul.auth.oidc.issuer:}") String issuer, @Value("${soul.auth.oidc.audience:}") String audience,
                   @Value("${soul.auth.oidc.jwk-set-uri:}") String jwkSetUri, @Value("${soul.default-tier}") String defaultTier) {
         this.commands = commands;
+        this.claims = claims;
         this.gateway = gateway;
         this.issuer = issuer;
         this.audience = audience;
@@ -65,13 +73,14 @@ class IdentityLogin {
         } catch (JwtException e) {
             throw ApiException.unauthorized("The id token is not valid: it is expired, not signed by the configured issuer, or not for this API");
         }
-        if (!Boolean.TRUE.equals(jwt.getClaimAsBoolean("email_verified")) || jwt.getClaimAsString("email") == null) {
+        // the claims as the token's JSON has them: Spring's getClaimAsBoolean would read the string "true" as true
+        if (!Boolean.TRUE.equals(jwt.getClaims().get("email_verified")) || !(jwt.getClaims().get("email") instanceof String email)) {
             throw ApiException.unauthorized("The id token carries no verified email address");
         }
         String identity = ClaimKeys.identity(issuer, jwt.getSubject());
         for (int attempt = 0; ; attempt++) {
             try {
-                return accountFor(identity, jwt);
+                return accountFor(identity, email, jwt.getClaimAsString("name"));
             } catch (AggregateStreamCreationException concurrentFirstLogin) {
                 // two first logins at once: one claim won, the other finds it on the next pass
                 if (attempt == 2) throw concurrentFirstLogin;
@@ -79,21 +88,18 @@ class IdentityLogin {
         }
     }
 
-    private AccountView accountFor(String identity, Jwt jwt) {
-        try {
-            String accountId = gateway.sendAndWait(new FindAccountByIdentity(identity));
-            return gateway.sendAndWait(new DescribeAccount(accountId));
-        } catch (AggregateNotFoundException firstLogin) {
-            String email = jwt.getClaimAsString("email");
-            try {
-                String accountId = gateway.sendAndWait(new FindAccountByEmail(ClaimKeys.email(email)));
-                return gateway.sendAndWait(new LinkIdentity(accountId, issuer, identity));
-            } catch (AggregateNotFoundException newUser) {
-                String accountId = Ids.next("usr");
-                return commands.send(new RegisterByIdentity(accountId, email, jwt.getClaimAsString("name"), defaultTier, issuer, identity),
-                        accountId, AccountView::version, accountId);
-            }
+    private AccountView accountFor(String identity, String email, String name) {
+        var linked = claims.holderOfIdentity(identity);
+        if (linked.isPresent()) {
+            return gateway.sendAndWait(new DescribeAccount(linked.get()));
         }
+        var holder = claims.holderOfEmail(email);
+        if (holder.isPresent()) {
+            return gateway.sendAndWait(new LinkIdentity(holder.get(), issuer, identity));
+        }
+        String accountId = Ids.next("usr");
+        return commands.send(new RegisterByIdentity(accountId, email, name, defaultTier, issuer, identity),
+                accountId, AccountView::version, accountId);
     }
 
     private JwtDecoder decoder() {
@@ -117,7 +123,14 @@ class IdentityLogin {
                 : NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
         JwtClaimValidator<Collection<String>> audienceValidator =
                 new JwtClaimValidator<>(JwtClaimNames.AUD, aud -> audience.isBlank() || (aud != null && aud.contains(audience)));
-        built.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer), audienceValidator));
+        JwtTimestampValidator times = new JwtTimestampValidator(CLOCK_SKEW);
+        times.setAllowEmptyExpiryClaim(false);
+        JwtClaimValidator<Instant> issuedAt = new JwtClaimValidator<>(JwtClaimNames.IAT,
+                iat -> iat != null && !iat.isAfter(Instant.now().plus(CLOCK_SKEW)));
+        // the identity is issuer and subject: without a subject every such token would be one identity
+        JwtClaimValidator<String> subject = new JwtClaimValidator<>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank());
+        built.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                List.of(times, new JwtIssuerValidator(issuer), audienceValidator, issuedAt, subject)));
         return built;
     }
 }

@@ -9,11 +9,13 @@ import ai.soul.domain.account.AccountCommands.CheckPassword;
 import ai.soul.domain.account.AccountCommands.DescribeAccount;
 import ai.soul.domain.account.AccountCommands.IssueApiKey;
 import ai.soul.domain.account.AccountCommands.LinkIdentity;
+import ai.soul.domain.account.AccountCommands.NoteRegistrationAttempt;
 import ai.soul.domain.account.AccountCommands.RegisterAccount;
 import ai.soul.domain.account.AccountCommands.RegisterByIdentity;
 import ai.soul.domain.account.AccountCommands.RevokeApiKey;
 import ai.soul.schemas.account.AccountRegisteredByIdentity;
 import ai.soul.schemas.account.ApiKeyRevoked;
+import ai.soul.schemas.account.RegistrationAttempted;
 import ai.soul.schemas.account.TierChanged;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
@@ -22,6 +24,7 @@ import ai.soul.schemas.account.StorageReserved;
 import ai.soul.domain.account.AccountCommands.ReleaseStorage;
 import ai.soul.domain.account.AccountCommands.ReserveStorage;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -31,6 +34,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +62,8 @@ class Account {
     /** Active keys an account may hold at once: enough for every environment and rotation, few enough to audit. */
     static final int MAX_ACTIVE_KEYS = 20;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    /** Registrations of an account's address are noted at most this often: enough to tell the owner, not a log an attacker can fill. */
+    static final Duration NOTICE_INTERVAL = Duration.ofDays(1);
 
     @AggregateIdentifier
     private String id;
@@ -70,13 +76,16 @@ class Account {
     /** Key id to key hash, of the keys not revoked. */
     private final Map<String, String> activeKeys = new HashMap<>();
     private final Set<String> revokedKeys = new HashSet<>();
+    private Instant lastNoticeAt;
 
     Account() {
     }
 
     /**
      * The email address is claimed by a second aggregate created in the same unit of work; the
-     * event store's unique (aggregate, sequence) key makes a second claim of one address fail.
+     * event store's unique (aggregate, sequence) key makes a second claim of one address fail. An account
+     * registered for an address another account holds does the same work (the hash above all, which is
+     * what its answer's time is made of) and claims nothing.
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
@@ -103,8 +112,22 @@ class Account {
         checks.orThrow();
         apply(new AccountRegistered(cmd.accountId(), email, hasher.hash(cmd.password()), cmd.name(), cmd.companyName(), cmd.tier()));
         apply(new ApiKeyIssued(cmd.accountId(), cmd.keyId(), cmd.keyPrefix(), cmd.keyHash()));
-        String emailHash = ClaimKeys.email(email);
-        createNew(EmailClaim.class, () -> new EmailClaim(emailHash, cmd.accountId()));
+        if (cmd.claimAddress()) {
+            String emailHash = ClaimKeys.email(email);
+            createNew(EmailClaim.class, () -> new EmailClaim(emailHash, cmd.accountId()));
+        }
+        return view();
+    }
+
+    /**
+     * "Now" is the clock Axon stamps events with (a fixture's own in tests), so it compares with the
+     * time of the last notice's event.
+     */
+    @CommandHandler
+    AccountView handle(NoteRegistrationAttempt cmd) {
+        if (lastNoticeAt == null || !GenericEventMessage.clock.instant().isBefore(lastNoticeAt.plus(NOTICE_INTERVAL))) {
+            apply(new RegistrationAttempted(id));
+        }
         return view();
     }
 
@@ -225,6 +248,12 @@ class Account {
     @EventSourcingHandler
     void on(TierChanged e, @SequenceNumber long seq) {
         tier = e.tier();
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(RegistrationAttempted e, @Timestamp Instant at, @SequenceNumber long seq) {
+        lastNoticeAt = at;
         version = seq;
     }
 

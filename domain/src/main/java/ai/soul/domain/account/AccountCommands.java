@@ -10,6 +10,11 @@ public final class AccountCommands {
     /**
      * Opens an account with its first API key. The key itself never enters the domain: the caller
      * generates it, shows it once, and passes only its hash and prefix.
+     *
+     * <p>{@code claimAddress}: whether the account takes the email address. It does not when another
+     * account holds the address already: a registration is answered the same whether the address is
+     * taken or not (the answer must not tell who has an account), so it opens an account either way,
+     * but the address stays its holder's, who is told ({@link NoteRegistrationAttempt}).
      */
     public record RegisterAccount(
             @TargetAggregateIdentifier String accountId,
@@ -20,7 +25,12 @@ public final class AccountCommands {
             String tier,
             String keyId,
             String keyPrefix,
-            String keyHash) {
+            String keyHash,
+            boolean claimAddress) {
+    }
+
+    /** Someone registered with the email address this account holds; the account keeps a notice of it, nothing of the attempt. */
+    public record NoteRegistrationAttempt(@TargetAggregateIdentifier String accountId) {
     }
 
     /**
@@ -65,14 +75,6 @@ public final class AccountCommands {
 
     /** Ties an identity at a provider to an existing account (the provider vouched for its email address). */
     public record LinkIdentity(@TargetAggregateIdentifier String accountId, String issuer, String identityHash) {
-    }
-
-    /** Which account holds an email address; fails with NotFound when none does. */
-    public record FindAccountByEmail(@TargetAggregateIdentifier String emailHash) {
-    }
-
-    /** Which account an identity at a provider belongs to; fails with NotFound when none does. */
-    public record FindAccountByIdentity(@TargetAggregateIdentifier String identityHash) {
     }
 
     /** The account as the event store has it now, for an answer that cannot wait for the read models (a login). */

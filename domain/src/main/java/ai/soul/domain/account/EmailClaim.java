@@ -1,22 +1,21 @@
 package ai.soul.domain.account;
 
-import ai.soul.domain.account.AccountCommands.FindAccountByEmail;
 import ai.soul.schemas.account.EmailClaimed;
-import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
-
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-/** One email address, owned by at most one account: its identifier is the hash of the address. */
+/**
+ * One email address, owned by at most one account: its identifier is the hash of the address, so the event
+ * store's unique (aggregate, sequence) key refuses a second claim. Who holds it is read from its event.
+ */
 @Aggregate
 class EmailClaim {
 
     @AggregateIdentifier
     private String emailHash;
-    private String accountId;
 
     EmailClaim() {
     }
@@ -25,15 +24,8 @@ class EmailClaim {
         apply(new EmailClaimed(emailHash, accountId));
     }
 
-    @CommandHandler
-    String handle(FindAccountByEmail cmd) {
-        return accountId;
-    }
-
-
     @EventSourcingHandler
     void on(EmailClaimed e) {
         emailHash = e.emailHash();
-        accountId = e.accountId();
     }
 }

@@ -5,8 +5,6 @@ import ai.soul.domain.NotFound;
 import ai.soul.domain.RuleViolation;
 import ai.soul.domain.account.AccountCommands.ChangeTier;
 import ai.soul.domain.account.AccountCommands.CheckPassword;
-import ai.soul.domain.account.AccountCommands.FindAccountByEmail;
-import ai.soul.domain.account.AccountCommands.FindAccountByIdentity;
 import ai.soul.domain.account.AccountCommands.IssueApiKey;
 import ai.soul.domain.account.AccountCommands.LinkIdentity;
 import ai.soul.domain.account.AccountCommands.RegisterByIdentity;
@@ -208,16 +206,10 @@ class AccountAccessTest {
     }
 
     @Test
-    void theClaimsAnswerWhichAccountHoldsThem() {
-        var emails = new AggregateTestFixture<>(EmailClaim.class);
-        emails.given(new EmailClaimed(ClaimKeys.email("alex@example.com"), ID))
-                .when(new FindAccountByEmail(ClaimKeys.email("ALEX@example.com ")))
-                .expectResultMessagePayload(ID).expectNoEvents();
-        var identities = new AggregateTestFixture<>(IdentityClaim.class);
-        String identity = ClaimKeys.identity(ISSUER, "uid");
-        identities.given(new IdentityClaimed(identity, ID, ISSUER))
-                .when(new FindAccountByIdentity(identity))
-                .expectResultMessagePayload(ID).expectNoEvents();
-        assertThat(ClaimKeys.identity(ISSUER, "uid")).isNotEqualTo(ClaimKeys.identity("https://other.example.com", "uid"));
+    void anIdentityIsItsIssuerAndSubjectTogether() {
+        assertThat(ClaimKeys.identity(ISSUER, "uid")).hasSize(64)
+                .isEqualTo(ClaimKeys.identity(ISSUER, "uid"))
+                .isNotEqualTo(ClaimKeys.identity("https://other.example.com", "uid"))
+                .isNotEqualTo(ClaimKeys.identity(ISSUER, "uid2"));
     }
 }

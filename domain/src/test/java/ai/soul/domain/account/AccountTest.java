@@ -67,7 +67,7 @@ class AccountTest {
             .build();
 
     static RegisterAccount register(String email, String password, String tier) {
-        return new RegisterAccount(ID, email, password, "Alex", null, tier, KEY_ID, "soul_abcd", KEY_HASH);
+        return new RegisterAccount(ID, email, password, "Alex", null, tier, KEY_ID, "soul_abcd", KEY_HASH, true);
     }
 
     @Test

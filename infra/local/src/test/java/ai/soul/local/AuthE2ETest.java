@@ -10,11 +10,16 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import java.net.InetSocketAddress;
@@ -23,7 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -284,11 +295,14 @@ class AuthE2ETest {
 
         Api.Response second = loginWith("id_token", idToken(signingKey, subject, email, true, AUDIENCE, inAnHour));
         assertThat(second.body().get("user").get("id").asString()).isEqualTo(accountId);
-        // the address is taken: a password registration of it is a conflict
-        assertError(api.post("/v1/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}"),
-                409, "conflict");
-        // and there is no password to log in with
+        // the address is taken: a password registration of it is answered like any other, and opens an account
+        // that does not hold the address, so there is still no password to log into this one with
+        Api.Response again = api.post("/v1/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.body().get("user_id").asString()).isNotEqualTo(accountId);
         assertError(login(email, PASSWORD), 401, "unauthorized");
+        assertThat(loginWith("id_token", idToken(signingKey, subject, email, true, AUDIENCE, inAnHour)).body().get("user").get("id").asString())
+                .isEqualTo(accountId);
     }
 
     @Test
@@ -322,5 +336,205 @@ class AuthE2ETest {
         assertThat(login(email, PASSWORD).status()).isEqualTo(401);
         assertThat(api.post("/v1/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}").status())
                 .isEqualTo(201);
+    }
+
+    /** Claims of an id token that passes every check, for a test to break one of them. */
+    static JWTClaimsSet.Builder validClaims(String subject, String email) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(ISSUER).subject(subject).audience(AUDIENCE)
+                .issueTime(Date.from(now.minusSeconds(10))).expirationTime(Date.from(now.plusSeconds(600)))
+                .claim("email", email).claim("email_verified", true);
+    }
+
+    static String signed(JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(signingKey));
+        return jwt.serialize();
+    }
+
+    /** Finding 10 of issue 10: a token without exp, or with "email_verified": "true" (a string), was accepted. */
+    @Test
+    void idTokensWithoutExpiryOrASaneIssueTimeOrWhoseVerifiedFlagIsNoBooleanTrueAreRefused() throws Exception {
+        String email = email();
+        String subject = "uid-" + UUID.randomUUID();
+        Map<String, JWTClaimsSet> broken = Map.of(
+                "no exp", validClaims(subject, email).expirationTime(null).build(),
+                "no iat", validClaims(subject, email).issueTime(null).build(),
+                "iat an hour ahead", validClaims(subject, email).issueTime(Date.from(Instant.now().plusSeconds(3600))).build(),
+                "email_verified the string true", validClaims(subject, email).claim("email_verified", "true").build(),
+                "email_verified the number 1", validClaims(subject, email).claim("email_verified", 1).build(),
+                "no email_verified", validClaims(subject, email).claim("email_verified", null).build(),
+                "no sub", validClaims(subject, email).subject(null).build());
+        broken.forEach((what, claims) -> {
+            try {
+                assertError(loginWith("id_token", signed(claims)), 401, "unauthorized");
+            } catch (Exception e) {
+                throw new AssertionError(what, e);
+            } catch (AssertionError e) {
+                throw new AssertionError(what + ": " + e.getMessage(), e);
+            }
+        });
+        // nothing was opened for the address; the same token with every claim right is accepted
+        assertThat(login(email, PASSWORD).status()).isEqualTo(401);
+        Api.Response accepted = loginWith("id_token", signed(validClaims(subject, email).build()));
+        assertThat(accepted.status()).as(accepted.raw().body()).isEqualTo(200);
+    }
+
+    // ---------------------------------------------------------------- registration of a taken address
+
+    static Api.Response register(String email, String password) {
+        return api.post("/v1/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+    }
+
+    /** Field names in order, and each field's JSON type. */
+    static List<String> shape(JsonNode body) {
+        List<String> shape = new ArrayList<>();
+        body.properties().forEach(field -> shape.add(field.getKey() + ":" + field.getValue().getNodeType()));
+        return shape;
+    }
+
+    /** Finding 5 of issue 10: registration answered 409 for a taken email, so addresses could be enumerated. */
+    @Test
+    void registeringATakenAddressIsAnsweredExactlyLikeAFreshOneAndTheOwnerIsTold() {
+        String email = email();
+        Api.Response owner = register(email, PASSWORD);
+        String ownerId = owner.body().get("user_id").asString();
+        String ownerKey = owner.body().get("api_key").asString();
+
+        String fresh = email();
+        Api.Response freshAnswer = register(fresh, "someone else's 1");
+        Api.Response takenAnswer = register(" " + email.toUpperCase() + " ", "someone else's 1");
+
+        assertThat(takenAnswer.status()).as(takenAnswer.raw().body()).isEqualTo(201).isEqualTo(freshAnswer.status());
+        assertThat(shape(takenAnswer.body())).isEqualTo(shape(freshAnswer.body()))
+                .containsExactly("tenant_id:STRING", "user_id:STRING", "email:STRING", "tier:STRING", "api_key:STRING", "message:STRING");
+        assertThat(takenAnswer.raw().headers().map().keySet()).isEqualTo(freshAnswer.raw().headers().map().keySet());
+        assertThat(takenAnswer.body().get("email").asString()).isEqualTo(email);
+        assertThat(freshAnswer.body().get("email").asString()).isEqualTo(fresh);
+        for (String same : List.of("tier", "message")) {
+            assertThat(takenAnswer.body().get(same)).isEqualTo(freshAnswer.body().get(same));
+        }
+        String takenId = takenAnswer.body().get("user_id").asString();
+        assertThat(takenId).isNotEqualTo(ownerId).startsWith("usr_").hasSize(ownerId.length());
+        assertThat(takenAnswer.body().get("tenant_id").asString()).isEqualTo(takenId);
+        assertThat(takenAnswer.body().get("api_key").asString()).startsWith("sk_").hasSize(ownerKey.length());
+
+        // the key of either answer works, and its account looks the same
+        Api.Response takenMe = api.get("/v1/me", takenAnswer.body().get("api_key").asString());
+        Api.Response freshMe = api.get("/v1/me", freshAnswer.body().get("api_key").asString());
+        assertThat(takenMe.status()).isEqualTo(200);
+        assertThat(shape(takenMe.body())).isEqualTo(shape(freshMe.body()));
+        assertThat(takenMe.body().get("id").asString()).isEqualTo(takenId);
+        assertThat(takenMe.body().get("email").asString()).isEqualTo(email);
+        assertThat(takenMe.body().get("notices")).isEqualTo(freshMe.body().get("notices")).isEmpty();
+
+        // the address stays the owner's: its password logs into the owner's account, the other password into none
+        Api.Response ownerLogin = login(email, PASSWORD);
+        assertThat(ownerLogin.status()).isEqualTo(200);
+        assertThat(ownerLogin.body().get("user").get("id").asString()).isEqualTo(ownerId);
+        assertError(login(email, "someone else's 1"), 401, "unauthorized");
+
+        // the owner is told, with nothing of the attempt but its time; a second attempt the same day adds nothing
+        assertThat(register(email, "someone else's 2").status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode notices = api.get("/v1/me", ownerKey).body().get("notices");
+            assertThat(notices).hasSize(1);
+            JsonNode notice = notices.get(0);
+            assertThat(shape(notice)).containsExactly("type:STRING", "message:STRING", "created_at:STRING");
+            assertThat(notice.get("type").asString()).isEqualTo("registration_attempted");
+            assertThat(Instant.parse(notice.get("created_at").asString())).isBetween(Instant.now().minusSeconds(60), Instant.now());
+            assertThat(notice.toString()).doesNotContain(takenId).doesNotContain("someone else");
+        });
+    }
+
+    /** The same work either way (a bcrypt hash dominates it): a taken address cannot be told by the time of its answer. */
+    @Test
+    void aTakenAddressTakesAsLongToRegisterAsAFreshOne() {
+        String email = email();
+        register(email, PASSWORD);
+        List<Long> fresh = new ArrayList<>();
+        List<Long> taken = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            long start = System.nanoTime();
+            assertThat(register(email(), PASSWORD).status()).isEqualTo(201);
+            fresh.add(System.nanoTime() - start);
+            start = System.nanoTime();
+            assertThat(register(email, PASSWORD).status()).isEqualTo(201);
+            taken.add(System.nanoTime() - start);
+        }
+        Collections.sort(fresh);
+        Collections.sort(taken);
+        long freshMedian = fresh.get(4);
+        long takenMedian = taken.get(4);
+        assertThat((double) takenMedian / freshMedian).as("taken %d ns, fresh %d ns", takenMedian, freshMedian).isBetween(0.5, 2.0);
+    }
+
+    // ---------------------------------------------------------------- what reaches the logs
+
+    static String sha256Hex(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Finding 12 of issue 10: each login with an unknown address logged a WARN whose stack trace named the
+     * unsalted SHA-256 of the address. Everything logged while the login, registration and identity paths
+     * run their expected refusals is captured by a real Logback appender on the root logger.
+     */
+    @Test
+    void noAddressPasswordOrHashOfThemReachesTheLogs() throws Exception {
+        String owner = email();
+        register(owner, PASSWORD);
+        String unknown = email();
+        String identityEmail = email();
+        String subject = "uid-" + UUID.randomUUID();
+        String linkedSubject = "uid-" + UUID.randomUUID();
+        String wrong = "wrong " + UUID.randomUUID();
+
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.setContext(context);
+        logs.start();
+        root.addAppender(logs);
+        try {
+            assertError(login(unknown, wrong), 401, "unauthorized");
+            assertError(login(unknown.toUpperCase(), PASSWORD), 401, "unauthorized");
+            assertError(login(owner, wrong), 401, "unauthorized");
+            // a taken address (what it is answered is another test's)
+            register(owner, wrong);
+            register(owner.toUpperCase(), PASSWORD);
+            Instant later = Instant.now().plusSeconds(600);
+            // id tokens that are refused (which ones is another test's)
+            loginWith("id_token", idToken(signingKey, subject, unknown, false, AUDIENCE, later));
+            loginWith("id_token", idToken(signingKey, subject, unknown, true, AUDIENCE, Instant.now().minusSeconds(120)));
+            loginWith("id_token", signed(validClaims(subject, unknown).expirationTime(null).build()));
+            // first logins: one opens an account, one ties an identity to the owner's; then both again
+            assertThat(loginWith("id_token", idToken(signingKey, subject, identityEmail, true, AUDIENCE, later)).status()).isEqualTo(200);
+            assertThat(loginWith("id_token", idToken(signingKey, linkedSubject, owner, true, AUDIENCE, later)).status()).isEqualTo(200);
+            assertThat(loginWith("id_token", idToken(signingKey, subject, identityEmail, true, AUDIENCE, later)).status()).isEqualTo(200);
+        } finally {
+            root.detachAppender(logs);
+            logs.stop();
+        }
+
+        StringBuilder text = new StringBuilder();
+        for (ILoggingEvent event : logs.list) {
+            text.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(' ').append(event.getFormattedMessage())
+                    .append(' ').append(event.getMDCPropertyMap()).append('\n');
+            if (event.getThrowableProxy() != null) {
+                text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
+            }
+        }
+        String logged = text.toString();
+        List<String> secrets = new ArrayList<>(List.of(PASSWORD, wrong, subject, linkedSubject,
+                sha256Hex(ISSUER + "|" + subject), sha256Hex(ISSUER + "|" + linkedSubject)));
+        for (String address : List.of(owner, unknown, identityEmail)) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8));
+            secrets.addAll(List.of(address, address.split("@")[0], HexFormat.of().formatHex(digest),
+                    Base64.getEncoder().encodeToString(digest), Base64.getUrlEncoder().withoutPadding().encodeToString(digest)));
+        }
+        for (String secret : secrets) {
+            assertThat(logged.toLowerCase()).as("the logs during the logins:%n%s", logged).doesNotContain(secret.toLowerCase());
+        }
     }
 }

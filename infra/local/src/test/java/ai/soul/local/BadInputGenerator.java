@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * certainly invalid and none may change any state.
  *
  * <p>Forms that might legitimately be accepted are deliberately never generated as the defect of a
- * request: trailing whitespace in an email (stripped), duplicate
- * JSON keys, a UTF-8 byte order mark, {@code charset=utf-16} or {@code application/*+json} and
+ * request: trailing whitespace in an email (stripped), an email already registered (answered like a
+ * free one, and it opens an account: issue 10, finding 5), duplicate JSON keys, a UTF-8 byte order mark, {@code charset=utf-16} or {@code application/*+json} and
  * {@code application/yaml} on registration (the converters read them), {@code page=} (the default
  * applies), {@code page=+1} or {@code page=٣} (parsed as numbers), a lowercase {@code bearer}
  * scheme, blank {@code X-API-Key} next to a good {@code Authorization}, {@code verbose: "true"}
@@ -44,7 +44,7 @@ final class BadInputGenerator {
     static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     /** What the generated requests may refer to: made by the test before the first try. */
-    record Fixtures(String key, String email, String otherEmail, String ownConversation, String deletedConversation,
+    record Fixtures(String key, String email, String ownConversation, String deletedConversation,
                     String foreignConversation) {
     }
 
@@ -129,7 +129,7 @@ final class BadInputGenerator {
 
     enum Defect {
         NO_KEY(1), BAD_KEY(2), WRONG_METHOD(2), MALFORMED_ID(2), UNKNOWN_ID(1), DELETED_ID(1), FOREIGN_ID(2), BAD_FIELD(6),
-        DUPLICATE_EMAIL(1), MALFORMED_JSON(3), NOT_AN_OBJECT(1), WRONG_CONTENT_TYPE(2), TOO_LARGE(1), BAD_QUERY(5),
+        MALFORMED_JSON(3), NOT_AN_OBJECT(1), WRONG_CONTENT_TYPE(2), TOO_LARGE(1), BAD_QUERY(5),
         BAD_ACCEPT(1), NO_SUCH_ROUTE(3);
 
         /** How often, relative to the others that apply to the same endpoint. */
@@ -145,7 +145,6 @@ final class BadInputGenerator {
                 case WRONG_METHOD -> e != Endpoint.UNKNOWN_ROUTE;
                 case MALFORMED_ID, UNKNOWN_ID, DELETED_ID, FOREIGN_ID -> e.hasId();
                 case BAD_FIELD, MALFORMED_JSON, NOT_AN_OBJECT, WRONG_CONTENT_TYPE -> e.readsBody();
-                case DUPLICATE_EMAIL -> e == Endpoint.REGISTER;
                 case TOO_LARGE -> e.readsBody() || e == Endpoint.DELETE;
                 case BAD_QUERY -> e == Endpoint.LIST || e == Endpoint.LIST_MESSAGES || e == Endpoint.ACCOUNT_USAGE;
                 // writes too: a request that cannot be answered in JSON is refused before anything happens
@@ -305,7 +304,6 @@ final class BadInputGenerator {
             case DELETED_ID -> id("id of a deleted conversation", fx.deletedConversation());
             case FOREIGN_ID -> id("id of another account's conversation", fx.foreignConversation());
             case BAD_FIELD -> badField();
-            case DUPLICATE_EMAIL -> duplicateEmail();
             case MALFORMED_JSON, NOT_AN_OBJECT, WRONG_CONTENT_TYPE, TOO_LARGE -> { /* applied to the rendered body below */ }
             case BAD_QUERY -> badQuery();
             case BAD_ACCEPT -> badAccept();
@@ -888,23 +886,6 @@ final class BadInputGenerator {
     static boolean validEmail(String email) {
         String e = email.strip().toLowerCase(Locale.ROOT);
         return !e.isBlank() && e.length() <= 254 && EMAIL.matcher(e).matches();
-    }
-
-    private void duplicateEmail() {
-        String email = r.nextBoolean() ? fx.email() : fx.otherEmail();
-        switch (r.nextInt(4)) {
-            case 0 -> variant = "an email already registered";
-            case 1 -> { variant = "an email already registered, upper case"; email = email.toUpperCase(Locale.ROOT); }
-            case 2 -> { variant = "an email already registered, surrounded by spaces"; email = "  " + email + "\t"; }
-            default -> {
-                variant = "an email already registered, mixed case";
-                StringBuilder s = new StringBuilder();
-                for (char c : email.toCharArray()) s.append(r.nextBoolean() ? Character.toUpperCase(c) : c);
-                email = s.toString();
-            }
-        }
-        body.put("email", email);
-        lockedFields.add("email");
     }
 
     private void badQuery() {

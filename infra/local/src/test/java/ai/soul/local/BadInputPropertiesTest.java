@@ -114,7 +114,7 @@ class BadInputPropertiesTest {
         ownMessageCount = expect(api.get("/v1/conversations/" + own, key), 200).body().get("message_count").asInt();
         expect(api.get("/v1/conversations/" + foreign, otherKey), 200);
         expect(api.get("/v1/conversations/" + deleted, key), 404);
-        fixtures = new Fixtures(key, email, otherEmail, own, deleted, foreign);
+        fixtures = new Fixtures(key, email, own, deleted, foreign);
         before = settledState();
         ledger = new Ledger();
     }

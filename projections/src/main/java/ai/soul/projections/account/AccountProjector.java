@@ -7,12 +7,14 @@ import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.AccountRegisteredByIdentity;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.ApiKeyRevoked;
+import ai.soul.schemas.account.RegistrationAttempted;
 import ai.soul.schemas.account.TierChanged;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -27,6 +29,8 @@ import java.util.List;
 public class AccountProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    /** The notices an account shows, the latest; the account records at most one a day anyway. */
+    static final int NOTICES = 20;
 
     private final MongoCollection<Document> accounts;
     private final MongoCollection<Document> apiKeys;
@@ -71,6 +75,12 @@ public class AccountProjector implements Projector {
                 accountWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
                         Filters.or(Filters.exists("tier_version", false), Filters.lt("tier_version", event.sequence()))),
                         Updates.combine(Updates.set("tier", e.tier()), Updates.set("tier_version", event.sequence()))));
+            } else if (event.data() instanceof RegistrationAttempted e) {
+                // each notice once: a replayed one finds its sequence applied already
+                accountWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
+                        Filters.or(Filters.exists("notices_version", false), Filters.lt("notices_version", event.sequence()))),
+                        Updates.combine(Updates.pushEach("notices", List.of(new Document("type", "registration_attempted").append("at", at)),
+                                new PushOptions().slice(-NOTICES)), Updates.set("notices_version", event.sequence()))));
             } else if (event.data() instanceof ApiKeyRevoked e) {
                 keyWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.keyHash()), Filters.exists("revoked_at", false)),
                         Updates.set("revoked_at", at)));

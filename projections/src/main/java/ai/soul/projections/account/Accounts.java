@@ -57,15 +57,27 @@ public class Accounts {
         return account == null ? Optional.empty() : Optional.ofNullable(account.getString("tier"));
     }
 
-    /** What an account shows of itself. */
-    public record Profile(String id, String email, String name, String companyName, String tier, java.time.Instant createdAt) {
+    /** What an account shows of itself; its notices newest first. */
+    public record Profile(String id, String email, String name, String companyName, String tier, java.time.Instant createdAt,
+                          List<Notice> notices) {
+    }
+
+    /** Something the account's holder is told: {@code registration_attempted} (someone registered with its address). */
+    public record Notice(String type, java.time.Instant at) {
     }
 
     /** The account, by _id. */
     public Optional<Profile> profile(String accountId) {
         Document account = accounts.find(Filters.eq("_id", accountId)).first();
-        return account == null ? Optional.empty() : Optional.of(new Profile(accountId, account.getString("email"),
+        if (account == null) {
+            return Optional.empty();
+        }
+        List<Notice> notices = new ArrayList<>();
+        for (Document notice : account.getList("notices", Document.class, List.of())) {
+            notices.add(0, new Notice(notice.getString("type"), notice.getDate("at").toInstant()));
+        }
+        return Optional.of(new Profile(accountId, account.getString("email"),
                 account.getString("name"), account.getString("company_name"), account.getString("tier"),
-                account.getDate("created_at") == null ? null : account.getDate("created_at").toInstant()));
+                account.getDate("created_at") == null ? null : account.getDate("created_at").toInstant(), notices));
     }
 }

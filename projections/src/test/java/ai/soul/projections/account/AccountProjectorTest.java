@@ -290,4 +290,32 @@ class AccountProjectorTest {
         applyAll(projector, List.of(List.of(all.get(all.size() - 3))));
         assertThat(state()).isEqualTo(once);
     }
+
+    @Test
+    void registrationAttemptsBecomeTheHoldersLatestNoticesOnceEach() {
+        History more = new History(Instant.parse("2025-03-01T08:00:00Z"));
+        for (int i = 0; i < AccountProjector.NOTICES + 3; i++) {
+            more.add(ADA, new ai.soul.schemas.account.RegistrationAttempted(ADA));
+        }
+        List<PublishedEvent<?>> all = new java.util.ArrayList<>(log);
+        for (PublishedEvent<?> e : more.events()) {
+            long after = all.stream().filter(x -> x.subject().equals(e.subject())).mapToLong(PublishedEvent::sequence).max().orElse(-1);
+            all.add(new PublishedEvent<>(e.id(), e.type(), e.subject(), after + 1, e.time(), e.data()));
+        }
+        applyAll(projector, batches(all, 4));
+        Map<String, List<Document>> once = state();
+
+        List<Accounts.Notice> notices = accounts.profile(ADA).orElseThrow().notices();
+        List<PublishedEvent<?>> attempts = all.subList(all.size() - AccountProjector.NOTICES, all.size());
+        assertThat(notices).hasSize(AccountProjector.NOTICES);
+        assertThat(notices).extracting(Accounts.Notice::type).containsOnly("registration_attempted");
+        // newest first, the oldest three dropped
+        assertThat(notices).extracting(Accounts.Notice::at)
+                .containsExactlyElementsOf(attempts.stream().map(PublishedEvent::time).sorted(java.util.Comparator.reverseOrder()).toList());
+        assertThat(accounts.profile(BOB).orElseThrow().notices()).isEmpty();
+
+        applyAll(projector, batches(all, 7));
+        applyAll(projector, randomBatches(all, new Random(3)));
+        assertThat(state()).isEqualTo(once);
+    }
 }

@@ -12,13 +12,26 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 
-/** {@code GET /v1/me}, the caller's profile (seed 000), and {@code GET /v1/api-keys}, their keys without the secrets. */
+/**
+ * {@code GET /v1/me}, the caller's profile (seed 000) and what the account's holder is told ({@code notices}),
+ * and {@code GET /v1/api-keys}, their keys without the secrets.
+ */
 @RestController
 class MeController {
 
-    record Me(String id, String name, String email, String companyName, String tier, Instant createdAt, String soulId) {
+    record Me(String id, String name, String email, String companyName, String tier, Instant createdAt, String soulId,
+              List<Notice> notices) {
     }
+
+    record Notice(String type, String message, Instant createdAt) {
+    }
+
+    static final Map<String, String> MESSAGES = Map.of("registration_attempted",
+            "Someone registered with your email address. Nothing changed for you: the address stays yours and logs into "
+                    + "this account only. If it was not you, no action is needed; a strong password keeps your account safe.");
 
     record ApiKey(String id, String prefix, String status, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
     }
@@ -35,7 +48,10 @@ class MeController {
                 .orElseThrow(() -> ApiException.notFound("Account " + caller.accountId() + " not found"));
         // one soul per user, named after the account (the soul itself is another issue's)
         String soulId = "soul_" + caller.accountId().substring("usr_".length());
-        return new Me(caller.accountId(), account.name(), account.email(), account.companyName(), account.tier(), account.createdAt(), soulId);
+        List<Notice> notices = account.notices().stream()
+                .map(n -> new Notice(n.type(), MESSAGES.getOrDefault(n.type(), n.type()), n.at())).toList();
+        return new Me(caller.accountId(), account.name(), account.email(), account.companyName(), account.tier(), account.createdAt(), soulId,
+                notices);
     }
 
     @GetMapping("/v1/api-keys")

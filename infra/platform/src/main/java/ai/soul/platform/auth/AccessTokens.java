@@ -53,8 +53,9 @@ public class AccessTokens {
         SecretKey key = new SecretKeySpec(keyBytes(secret), "HmacSHA256");
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
         this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
-        // no leeway: a token is refused the second it expires
+        // no leeway: a token is refused the second it expires; and one without an expiry is no token of ours
         JwtTimestampValidator expiry = new JwtTimestampValidator(Duration.ZERO);
+        expiry.setAllowEmptyExpiryClaim(false);
         expiry.setClock(clock);
         this.decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expiry, new JwtIssuerValidator(issuer)));
         this.issuer = issuer;

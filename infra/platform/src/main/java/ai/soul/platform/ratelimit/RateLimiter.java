@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Takes one request from a key's bucket (an account's, or a client address's) and tells what is left in
@@ -67,6 +68,7 @@ public class RateLimiter {
     private final ProxyManager<String> shared;
     private final RateLimitWindows windows;
     private final Map<TierLimits.Limits, BucketConfiguration> configurations = new ConcurrentHashMap<>();
+    private final Map<Budget, BucketConfiguration> budgets = new ConcurrentHashMap<>();
     private final Cache<String, Bucket> local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofDays(1)).build();
     private final AtomicBoolean degraded = new AtomicBoolean();
     /**
@@ -88,14 +90,50 @@ public class RateLimiter {
         if (configuration == null) {
             return new Decision(true, List.of(), Instant.now());
         }
-        VerboseResult<ConsumptionProbe> result;
+        return decision(onBucket(key, configuration, bucket -> consume(bucket.asVerbose(), configuration)));
+    }
+
+    /**
+     * A budget of attempts that comes back gradually rather than with a window's end: {@code capacity} at
+     * once, then one every {@code window / capacity} (Bucket4j's greedy refill). So a key that has used it
+     * up waits at most {@code window / capacity} for its next attempt.
+     */
+    public record Budget(long capacity, Duration window) {
+        public Duration refillEach() {
+            return window.dividedBy(capacity);
+        }
+    }
+
+    /** Whether an attempt was taken from a budget, and when one is back if none was. */
+    public record Take(boolean taken, Duration retryAfter) {
+    }
+
+    /** Takes one attempt of {@code key}'s budget. */
+    public Take take(String key, Budget budget) {
+        BucketConfiguration configuration = budgets.computeIfAbsent(budget, RateLimiter::configurationOf);
+        ConsumptionProbe probe = onBucket(key, configuration, bucket -> bucket.tryConsumeAndReturnRemaining(1));
+        return new Take(probe.isConsumed(), Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    }
+
+    /** Gives back an attempt taken with {@link #take} (never more than the budget holds). */
+    public void giveBack(String key, Budget budget) {
+        BucketConfiguration configuration = budgets.computeIfAbsent(budget, RateLimiter::configurationOf);
+        onBucket(key, configuration, bucket -> {
+            bucket.addTokens(1);
+            return null;
+        });
+    }
+
+    /** The key's bucket shared by all instances, or this instance's own while MongoDB does not answer. */
+    private <T> T onBucket(String key, BucketConfiguration configuration, Function<Bucket, T> operation) {
         try {
             BucketProxy bucket = proxies.get(key + "\n" + System.identityHashCode(configuration),
                     k -> shared.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration));
-            result = consume(bucket.asVerbose(), configuration);
+            T result = operation.apply(bucket);
             if (degraded.compareAndSet(true, false)) {
                 log.info("Rate limits: MongoDB answers again; buckets are shared by all instances again");
             }
+            return result;
         } catch (RuntimeException e) {
             if (!fromMongo(e)) {
                 throw e;
@@ -103,9 +141,14 @@ public class RateLimiter {
             if (degraded.compareAndSet(false, true)) {
                 log.warn("Rate limits: MongoDB does not answer ({}); limiting per instance until it does", e.toString());
             }
-            result = consume(local.get(key, k -> localBucket(configuration)).asVerbose(), configuration);
+            return operation.apply(local.get(key, k -> localBucket(configuration)));
         }
-        return decision(result);
+    }
+
+    private static BucketConfiguration configurationOf(Budget budget) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(budget.capacity()).refillGreedy(budget.capacity(), budget.window()).id("attempts").build())
+                .build();
     }
 
     private static VerboseResult<ConsumptionProbe> consume(VerboseBucket bucket, BucketConfiguration configuration) {

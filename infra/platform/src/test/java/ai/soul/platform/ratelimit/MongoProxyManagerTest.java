@@ -193,4 +193,29 @@ class MongoProxyManagerTest {
         instance().listIndexes().forEach(index -> indexes.add(index.getString("name")));
         assertThat(indexes).contains("expiresAt_1", "_id_1_version_1");
     }
+
+    /** The login throttle's budgets: failures come back one at a time, and giving one back never makes more than there were. */
+    @Test
+    void aBudgetRefusesWhenSpentSaysHowLongToWaitAndTakesBackWhatWasTaken() {
+        var limiter = new RateLimiter(new MongoProxyManager(instance(), CONFIG), WINDOWS);
+        var budget = new RateLimiter.Budget(3, Duration.ofMinutes(3));
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.take("login-account:a", budget).taken()).isTrue();
+        }
+        RateLimiter.Take refused = limiter.take("login-account:a", budget);
+        assertThat(refused.taken()).isFalse();
+        assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(budget.refillEach());
+        // a refusal took nothing: giving one back lets exactly one more in
+        limiter.giveBack("login-account:a", budget);
+        assertThat(limiter.take("login-account:a", budget).taken()).isTrue();
+        assertThat(limiter.take("login-account:a", budget).taken()).isFalse();
+
+        // a full budget stays full when given back to
+        limiter.giveBack("login-account:b", budget);
+        limiter.giveBack("login-account:b", budget);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.take("login-account:b", budget).taken()).isTrue();
+        }
+        assertThat(limiter.take("login-account:b", budget).taken()).isFalse();
+    }
 }
