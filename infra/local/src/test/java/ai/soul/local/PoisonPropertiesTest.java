@@ -82,7 +82,7 @@ class PoisonPropertiesTest {
         String email = "poison-a-" + UUID.randomUUID() + "@example.com";
         String key = api.register(email);
         String own = api.post("/v1/conversations", key, "{\"title\": \"Own conversation\"}").body().get("id").asString();
-        fixtures = new Fixtures(key, email, "unused@example.com", own, own, own);
+        fixtures = new Fixtures(key, email, own, own, own);
     }
 
     @AfterContainer
