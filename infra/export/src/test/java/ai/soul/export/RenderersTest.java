@@ -98,6 +98,30 @@ class RenderersTest {
         assertThat(csv).contains("\"Quarterly planning, \"\"Q1\"\"\"").endsWith("\r\n");
     }
 
+    /** OWASP's CSV injection guidance: a cell a spreadsheet would read as a formula starts with a quote, and is quoted. */
+    @Test
+    void csvCellsThatASpreadsheetWouldEvaluateAreWrittenAsText() throws IOException {
+        List<String> payloads = List.of("=cmd|' /C calc'!A0", "+1+1", "@SUM(1+1)", "-2+3", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\")",
+                "\uFF1D1+1");
+        List<ExportedConversation.Message> messages = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            messages.add(new ExportedConversation.Message("msg_" + i, i, "user", payloads.get(i), T0));
+        }
+        var hostile = new ExportedConversation("conv_1", "=1+2", null, "api", T0, T0, messages, List.of());
+        String csv = new String(write(new CsvExport(), List.of(hostile)), StandardCharsets.UTF_8);
+        List<List<String>> rows = parse(csv.substring(1));
+        assertThat(rows).hasSize(payloads.size() + 1);
+        for (int i = 0; i < payloads.size(); i++) {
+            assertThat(rows.get(i + 1).get(1)).isEqualTo("'=1+2");
+            assertThat(rows.get(i + 1).get(6)).isEqualTo("'" + payloads.get(i));
+        }
+        assertThat(csv).contains(",\"'=cmd|' /C calc'!A0\",", ",\"'+1+1\",", ",\"'@SUM(1+1)\",", ",\"'=1+2\",")
+                .doesNotContain(",=", ",+", ",@", ",-2");
+        // ordinary text is left as it was
+        assertThat(CsvExport.quote("a - b = c")).isEqualTo("a - b = c");
+        assertThat(CsvExport.quote("")).isEmpty();
+    }
+
     @Test
     void markdownHasAHeadingPerConversationAndPerMessage() throws IOException {
         String md = new String(write(new MarkdownExport(), sample()), StandardCharsets.UTF_8);
