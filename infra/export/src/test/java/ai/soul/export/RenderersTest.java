@@ -187,6 +187,11 @@ class RenderersTest {
             db.getCollection("attachments").insertOne(new Document("_id", "att_1").append("conversation_id", "conv_1")
                     .append("account_id", account).append("filename", "../../etc/passwd").append("mime_type", "image/png")
                     .append("size", (long) png.length).append("storage_id", "att_1").append("deleted", false));
+            // a name stored before uploads were cleaned (finding 13 of issue 10): right-to-left override, CRLF, control bytes
+            attachments.uploadFromStream(new BsonString("att_2"), "x", new ByteArrayInputStream(new byte[]{1, 2, 3}));
+            db.getCollection("attachments").insertOne(new Document("_id", "att_2").append("conversation_id", "conv_1")
+                    .append("account_id", account).append("filename", "invoice\u202Efdp.exe\r\n\u0001\u0007\u001B").append("mime_type", "text/plain")
+                    .append("size", 3L).append("storage_id", "att_2").append("deleted", false));
 
             var renderer = new GridFsExports(new Conversations(db), new Attachments(db), attachments, exports, null);
             List<Integer> progress = new ArrayList<>();
@@ -204,9 +209,10 @@ class RenderersTest {
             try (var zip = new ZipInputStream(new ByteArrayInputStream(stored.toByteArray()))) {
                 for (ZipEntry e; (e = zip.getNextEntry()) != null; ) entries.put(e.getName(), zip.readAllBytes());
             }
-            assertThat(entries.keySet()).containsExactly("conversations.md", "attachments/conv_1/att_1-__.._etc_passwd");
+            assertThat(entries.keySet()).containsExactly("conversations.md", "attachments/conv_1/att_1-__.._etc_passwd",
+                    "attachments/conv_1/att_2-invoicefdp.exe");
             assertThat(new String(entries.get("conversations.md"), StandardCharsets.UTF_8)).contains("## With a file", "See the picture")
-                    .doesNotContain("Too late");
+                    .contains("- invoicefdp.exe (text/plain, 3 bytes)").doesNotContain("Too late").doesNotContain("\u202E");
             assertThat(entries.get("attachments/conv_1/att_1-__.._etc_passwd")).isEqualTo(png);
 
             renderer.delete(r.fileId());

@@ -201,6 +201,51 @@ class AttachmentsE2ETest {
         assertThat(up.body().get("size").asLong()).isEqualTo(6);
     }
 
+    /** Finding 13 of issue 10: RLO, CRLF and control bytes in a name are not stored, and never reach a header. */
+    @Test
+    void hostileFilenamesAreStoredCleanAndDownloadWithASafeContentDisposition() {
+        String key = account();
+        String conv = conversation(key);
+        byte[] bytes = "MZ".getBytes(StandardCharsets.UTF_8);
+        // the right-to-left override in the part's own filename, raw UTF-8 as a browser sends it
+        Api.Response rlo = upload(key, conv, Part.file("invoice\u202Efdp.exe", "application/octet-stream", bytes));
+        assertThat(rlo.status()).as(rlo.raw().body()).isEqualTo(201);
+        assertThat(rlo.body().get("filename").asString()).isEqualTo("invoicefdp.exe");
+        assertThat(contentDisposition(key, rlo.body().get("id").asString()))
+                .isEqualTo("attachment; filename=\"invoicefdp.exe\"; filename*=UTF-8''invoicefdp.exe");
+        // CRLF, BEL, ESC and 0x01 through the filename field (a part's header cannot carry a raw line break)
+        Api.Response crlf = upload(key, conv, Part.file("blob", "text/plain", bytes),
+                Part.field("filename", "report\r\nSet-Cookie: a=b\u0001\u0007\u001B.txt"));
+        assertThat(crlf.status()).as(crlf.raw().body()).isEqualTo(201);
+        assertThat(crlf.body().get("filename").asString()).isEqualTo("report Set-Cookie: a=b.txt");
+        assertThat(contentDisposition(key, crlf.body().get("id").asString()))
+                .isEqualTo("attachment; filename=\"report Set-Cookie: a=b.txt\"; filename*=UTF-8''report%20Set-Cookie%3A%20a%3Db.txt");
+        Api.Response listed = api.get("/v1/conversations/" + conv + "/attachments", key);
+        assertThat(listed.body().get("data").valueStream().map(a -> a.get("filename").asString()))
+                .containsExactly("invoicefdp.exe", "report Set-Cookie: a=b.txt");
+        // a name that is nothing but invisible characters is refused, naming the field
+        Api.Response invisible = upload(key, conv, Part.file("blob", "text/plain", bytes), Part.field("filename", "\u202E\u0007\u200B"));
+        assertError(invisible, 422, "validation_error");
+        assertThat(invisible.body().get("error").get("details").get("fields").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("filename");
+
+        // a name stored before this rule (written into the read model here) still leaves as a clean header
+        system.context().getBean("readModels", com.mongodb.client.MongoDatabase.class).getCollection("attachments")
+                .updateOne(com.mongodb.client.model.Filters.eq("_id", rlo.body().get("id").asString()),
+                        com.mongodb.client.model.Updates.set("filename", "r\u00E9sum\u00E9\u202Efdp.exe\r\n\u0001\u0007\u001B"));
+        assertThat(contentDisposition(key, rlo.body().get("id").asString()))
+                .isEqualTo("attachment; filename=\"resumefdp.exe\"; filename*=UTF-8''r%C3%A9sum%C3%A9fdp.exe");
+    }
+
+    /** The header as it arrived, every byte printable ASCII. */
+    static String contentDisposition(String key, String attachmentId) {
+        HttpResponse<byte[]> down = download(key, attachmentId, null);
+        assertThat(down.statusCode()).isEqualTo(200);
+        String header = down.headers().firstValue("Content-Disposition").orElseThrow();
+        assertThat(header.chars()).allMatch(c -> c >= 0x20 && c <= 0x7E);
+        return header;
+    }
+
     @Test
     void aFileOverTheLimitIs413AndNothingIsStored() {
         String key = account();
