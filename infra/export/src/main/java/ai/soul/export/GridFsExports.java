@@ -8,6 +8,7 @@ import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;
 import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.client.model.Filters;
 import org.bson.BsonString;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -173,6 +174,15 @@ public final class GridFsExports implements ExportRenderer {
             exportBucket.delete(new ObjectId(fileId));
         } catch (MongoGridFSException gone) {
             // deleted before: deletions repeat on redelivery
+        }
+    }
+
+    @Override
+    public void deleteOthers(String exportId, String keptFileId) {
+        for (var file : exportBucket.find(Filters.eq("metadata.export_id", exportId))) {
+            if (keptFileId == null || !file.getObjectId().toHexString().equals(keptFileId)) {
+                delete(file.getObjectId().toHexString());
+            }
         }
     }
 
