@@ -283,6 +283,43 @@ class AttachmentsE2ETest {
         assertThat(upload(key, conv, Part.file("fits-again.bin", null, new byte[size])).status()).isEqualTo(201);
     }
 
+    /**
+     * Finding 6 of issue 10: exports share the quota with attachments. A zip of 800 KB of attachments
+     * does not fit beside them in 1 MB: the export fails saying why, and nothing of it stays stored.
+     * A small export fits, counts, and a file that then would not fit beside it is refused.
+     */
+    @Test
+    void anExportThatWouldExceedTheQuotaFailsWithTheReasonAndExportsCountAgainstIt() {
+        String key = account();
+        String conv = conversation(key);
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 4; i++) {
+            byte[] noise = new byte[200_000];
+            random.nextBytes(noise);
+            assertThat(upload(key, conv, Part.file("n" + i + ".bin", null, noise)).status()).isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/conversations/" + conv + "/attachments", key).body().get("data").size() == 4);
+
+        JsonNode failed = ExportsE2ETest.exportAndAwaitOutcome(api, key, "{\"format\": \"json\", \"options\": {\"include_attachments\": true}}");
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").asString()).startsWith("Storage quota exceeded: the file is ")
+                .contains(" of the account's " + QUOTA + " bytes are in use");
+        assertThat(failed.has("download_url")).isFalse();
+        assertThat(system.context().getBean("exportBucket", com.mongodb.client.gridfs.GridFSBucket.class)
+                .find(com.mongodb.client.model.Filters.eq("metadata.export_id", failed.get("id").asString())).first()).isNull();
+
+        JsonNode small = ExportsE2ETest.exportAndAwaitOutcome(api, key, "{\"format\": \"csv\"}");
+        assertThat(small.get("status").asString()).isEqualTo("completed");
+        // the rest of the quota fits a file no more once the export counts too
+        long left = QUOTA - 800_000;
+        byte[] fits = new byte[(int) left];
+        Api.Response refused = upload(key, conv, Part.file("exactly-the-rest.bin", null, fits));
+        assertError(refused, 413, "storage_quota_exceeded");
+        assertThat(refused.body().get("error").get("details").get("used_bytes").asLong()).isGreaterThan(800_000);
+        assertThat(api.delete("/v1/exports/" + small.get("id").asString(), key).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> upload(key, conv, Part.file("exactly-the-rest.bin", null, fits)).status() == 201);
+    }
+
     @Test
     void deletingTheConversationDeletesItsAttachmentsAndFreesTheirSpace() {
         String key = account();
