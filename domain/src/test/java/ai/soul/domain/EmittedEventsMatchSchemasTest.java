@@ -291,18 +291,46 @@ class EmittedEventsMatchSchemasTest {
         var reserved = new ai.soul.schemas.account.StorageReserved(ACCOUNT, ATTACHMENT, 102_400);
         emit(all, "reserve storage for an attachment", account().given(registered), new ReserveStorage(ACCOUNT, ATTACHMENT, 102_400, 104_857_600));
         emit(all, "release an attachment's storage", account().given(registered, reserved), new ReleaseStorage(ACCOUNT, ATTACHMENT));
+        String export = "exp_01JQ8XA0H1J2K3M4N5P6Q7R8S9";
+        String file = "6560a1f2e4b0c1d2e3f4a5b6";
+        emit(all, "reserve storage for an export's file", account().given(registered),
+                new ai.soul.domain.account.AccountCommands.ReserveExportStorage(ACCOUNT, export, file, 5_452_595, 104_857_600));
+        emit(all, "release an export's storage", account().given(registered,
+                        new ai.soul.schemas.account.ExportStorageReserved(ACCOUNT, export, file, 5_452_595)),
+                new ai.soul.domain.account.AccountCommands.ReleaseExportStorage(ACCOUNT, export, null));
     }
 
-    /** An export's whole life: requested, progressed, completed or failed, expired. */
+    /** An export's whole life: requested (queued), progressed, completed or failed, expired or deleted, dequeued. */
     private static void exportPaths(List<Emission> all) {
         String export = "exp_01JQ8XA0H1J2K3M4N5P6Q7R8S9";
         var requested = new ai.soul.schemas.export.ExportRequested(export, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true);
         var completed = new ai.soul.schemas.export.ExportCompleted(export, ACCOUNT, export, export + ".zip", "application/zip",
                 5_452_595, 12, "2024-01-08T10:00:00Z");
-        emit(all, "request an export", export().givenNoPriorActivity(),
-                new ai.soul.domain.export.ExportCommands.RequestExport(export, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true));
-        emit(all, "request an export without dates", export().givenNoPriorActivity(),
-                new ai.soul.domain.export.ExportCommands.RequestExport(export, ACCOUNT, "json", null, null, false));
+        for (var request : List.of(
+                new ai.soul.domain.export.ExportCommands.RequestExport(export, ACCOUNT, "pdf", "2024-01-01", "2024-01-31", true, 5),
+                new ai.soul.domain.export.ExportCommands.RequestExport(export, ACCOUNT, "json", null, null, false, 5))) {
+            InMemoryEventStorageEngine exportEvents = new InMemoryEventStorageEngine();
+            var exports = EventSourcingRepository.builder(aggregate("ai.soul.domain.export.Export"))
+                    .eventStore(EmbeddedEventStore.builder().storageEngine(exportEvents).build()).build();
+            AggregateTestFixture<Object> queue = new AggregateTestFixture<>(aggregate("ai.soul.domain.export.ExportQueue"));
+            queue.registerRepositoryProvider(new RepositoryProvider() {
+                @SuppressWarnings("unchecked")
+                @Override
+                public <T> Repository<T> repositoryFor(Class<T> type) {
+                    return (Repository<T>) exports;
+                }
+            });
+            emit(all, "request an export (" + request.format() + ")", queue.givenNoPriorActivity(), request);
+            exportEvents.readEvents(null, false).map(m -> (Object) m.getPayload())
+                    .forEach(payload -> all.add(new Emission("request an export (the export)", payload)));
+        }
+        emit(all, "dequeue a finished export", new AggregateTestFixture<>(aggregate("ai.soul.domain.export.ExportQueue"))
+                        .given(new ai.soul.schemas.export.ExportQueued(ACCOUNT, export)),
+                new ai.soul.domain.export.ExportCommands.DequeueExport(ACCOUNT, export));
+        emit(all, "delete an export", export().given(requested, completed),
+                new ai.soul.domain.export.ExportCommands.DeleteExport(export, ACCOUNT));
+        emit(all, "delete a processing export", export().given(requested),
+                new ai.soul.domain.export.ExportCommands.DeleteExport(export, ACCOUNT));
         emit(all, "record an export's progress", export().given(requested),
                 new ai.soul.domain.export.ExportCommands.RecordExportProgress(export, 40));
         emit(all, "complete an export", export().given(requested),

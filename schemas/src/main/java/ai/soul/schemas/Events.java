@@ -8,6 +8,8 @@ import ai.soul.schemas.account.RegistrationAttempted;
 import ai.soul.schemas.account.TierChanged;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.EmailClaimed;
+import ai.soul.schemas.account.ExportStorageReleased;
+import ai.soul.schemas.account.ExportStorageReserved;
 import ai.soul.schemas.account.StorageReleased;
 import ai.soul.schemas.account.StorageReserved;
 import ai.soul.schemas.conversation.AgentReplied;
@@ -23,9 +25,12 @@ import ai.soul.schemas.conversation.SummaryFailed;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import ai.soul.schemas.conversation.SummaryRequested;
 import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportDeleted;
+import ai.soul.schemas.export.ExportDequeued;
 import ai.soul.schemas.export.ExportExpired;
 import ai.soul.schemas.export.ExportFailed;
 import ai.soul.schemas.export.ExportProgressed;
+import ai.soul.schemas.export.ExportQueued;
 import ai.soul.schemas.export.ExportRequested;
 
 import java.util.List;
@@ -63,7 +68,12 @@ public final class Events {
             ExportProgressed.class,
             ExportCompleted.class,
             ExportFailed.class,
-            ExportExpired.class);
+            ExportExpired.class,
+            ExportQueued.class,
+            ExportDequeued.class,
+            ExportDeleted.class,
+            ExportStorageReserved.class,
+            ExportStorageReleased.class);
 
     private static final Map<String, Class<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Events::typeOf, Function.identity()));

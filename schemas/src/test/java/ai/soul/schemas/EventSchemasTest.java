@@ -144,7 +144,13 @@ class EventSchemasTest {
                 new ExportCompleted(EXPORT, ACCOUNT, EXPORT, EXPORT + ".zip", "application/zip", 5_452_595, 12,
                         "2024-01-08T10:00:00Z"),
                 new ExportFailed(EXPORT, ACCOUNT, "Failed: IOException"),
-                new ExportExpired(EXPORT, ACCOUNT, EXPORT));
+                new ExportExpired(EXPORT, ACCOUNT, EXPORT),
+                new ai.soul.schemas.export.ExportQueued(ACCOUNT, EXPORT),
+                new ai.soul.schemas.export.ExportDequeued(ACCOUNT, EXPORT),
+                new ai.soul.schemas.export.ExportDeleted(EXPORT, ACCOUNT, "6560a1f2e4b0c1d2e3f4a5b6"),
+                new ai.soul.schemas.export.ExportDeleted(EXPORT, ACCOUNT, null),
+                new ai.soul.schemas.account.ExportStorageReserved(ACCOUNT, EXPORT, "6560a1f2e4b0c1d2e3f4a5b6", 5_452_595),
+                new ai.soul.schemas.account.ExportStorageReleased(ACCOUNT, EXPORT, "6560a1f2e4b0c1d2e3f4a5b6", 5_452_595));
     }
 
     /** Instances that break the contract in one way each, and the property their one error names. */

@@ -7,6 +7,7 @@ import ai.soul.domain.conversation.SummaryEffect;
 import ai.soul.domain.export.ExportEffect;
 import ai.soul.domain.export.ExportRenderer;
 import ai.soul.platform.Ids;
+import ai.soul.platform.attachment.AttachmentLimits;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -59,10 +60,11 @@ class EffectsConfiguration {
         return new SummaryEffect(eventStore, commands, ai, aiRetries, limits);
     }
 
-    /** Exports are kept {@code soul.exports.ttl} after they complete. */
+    /** Exports are kept {@code soul.exports.ttl} after they complete; their files count against the account's storage quota. */
     @Bean
-    ExportEffect exportEffect(CommandGateway commands, ExportRenderer renderer, @Value("${soul.exports.ttl:7d}") Duration ttl) {
-        return new ExportEffect(commands, renderer, Clock.systemUTC(), ttl);
+    ExportEffect exportEffect(CommandGateway commands, ExportRenderer renderer, ExportEffect.Renderers renderers,
+                              AttachmentLimits limits, @Value("${soul.exports.ttl:7d}") Duration ttl) {
+        return new ExportEffect(commands, renderer, renderers, Clock.systemUTC(), ttl, limits.accountQuota().toBytes());
     }
 
     @Autowired
@@ -73,8 +75,8 @@ class EffectsConfiguration {
                             .andInitialSegmentsCount(threads)
                             .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
         }
-        // one export at a time per instance (rendering is heavy); a failure that escapes the effect
-        // (the store or the command bus) is retried with the event, not skipped
+        // its handlers only hand requests to the renderers' threads and give back what finished exports held,
+        // so one thread keeps up; a failure (the store or the command bus) is retried with the event, not skipped
         processing.registerTrackingEventProcessor(ExportEffect.GROUP, c -> c.eventStore(),
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                 .andInitialTrackingToken(StreamableMessageSource::createHeadToken))

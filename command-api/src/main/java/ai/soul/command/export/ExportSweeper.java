@@ -3,42 +3,58 @@ package ai.soul.command.export;
 import ai.soul.domain.Conflict;
 import ai.soul.domain.export.ExportCommands.ExpireExport;
 import ai.soul.domain.export.ExportCommands.FailExport;
+import ai.soul.domain.export.ExportEffect;
+import ai.soul.domain.export.ExportRenderer;
 import ai.soul.projections.export.Exports;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.bson.Document;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Every {@code soul.exports.sweep-interval}: expires the completed exports whose expiry has come
- * (the effect then deletes their files), and fails the ones still processing after
- * {@code soul.exports.max-processing}, so a render lost for good never stays processing. It reads
- * the export read model to find them; the aggregate decides, so a stale read or two instances
- * sweeping at once change nothing twice.
+ * (the effect then deletes their files), fails the ones still processing after
+ * {@code soul.exports.max-processing}, and hands the others still processing to the renderers again:
+ * the renderers' queues live in memory, so a request handed over before a crash or a stop is
+ * rendered after the restart. Only the instance that runs the export processor (it holds its token)
+ * hands exports over. It reads the export read model to find them; the aggregate decides, so a stale
+ * read or two instances sweeping at once change nothing twice, and a render of an export that
+ * finished meanwhile does not start.
  */
 @Component
 class ExportSweeper implements SmartLifecycle {
 
     private static final System.Logger log = System.getLogger(ExportSweeper.class.getName());
     private static final int BATCH = 100;
+    /** Exports still processing handed over per sweep; the accounts' queue bound keeps the real number small. */
+    private static final int ADOPT = 1000;
 
     private final Exports exports;
     private final CommandGateway commands;
+    private final ExportEffect effect;
+    private final EventProcessingConfiguration processors;
     private final Duration interval;
     private final Duration maxProcessing;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
 
-    ExportSweeper(Exports exports, CommandGateway commands, @Value("${soul.exports.sweep-interval:1m}") Duration interval,
+    ExportSweeper(Exports exports, CommandGateway commands, ExportEffect effect, EventProcessingConfiguration processors,
+                  @Value("${soul.exports.sweep-interval:1m}") Duration interval,
                   @Value("${soul.exports.max-processing:30m}") Duration maxProcessing) {
         this.exports = exports;
         this.commands = commands;
+        this.effect = effect;
+        this.processors = processors;
         this.interval = interval;
         this.maxProcessing = maxProcessing;
     }
@@ -51,10 +67,26 @@ class ExportSweeper implements SmartLifecycle {
             for (String id : exports.processingSince(clock.instant().minus(maxProcessing), BATCH)) {
                 send(new FailExport(id, "Timed out: not finished within " + maxProcessing.toMinutes() + " minutes"));
             }
+            if (rendersHere()) {
+                for (Document d : exports.processing(ADOPT)) {
+                    effect.enqueue(new ExportRenderer.Request(d.getString("_id"), d.getString("account_id"), d.getString("format"),
+                            day(d.getString("date_from")), day(d.getString("date_to")), d.getBoolean("include_attachments", false)));
+                }
+            }
         } catch (RuntimeException e) {
             // the next sweep tries again
             log.log(System.Logger.Level.WARNING, "Export sweep failed: {0}", e.toString());
         }
+    }
+
+    /** Whether this instance's export processor holds its segment, so that one instance of several renders. */
+    private boolean rendersHere() {
+        return processors.eventProcessor(ExportEffect.GROUP, TrackingEventProcessor.class)
+                .map(p -> !p.processingStatus().isEmpty()).orElse(false);
+    }
+
+    private static LocalDate day(String value) {
+        return value == null ? null : LocalDate.parse(value);
     }
 
     private void send(Object command) {

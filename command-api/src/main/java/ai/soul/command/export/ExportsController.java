@@ -2,15 +2,23 @@ package ai.soul.command.export;
 
 import ai.soul.command.Commands;
 import ai.soul.command.conversation.EventWait;
+import ai.soul.domain.export.ExportCommands.DeleteExport;
 import ai.soul.domain.export.ExportCommands.RequestExport;
+import ai.soul.domain.export.ExportQueueFull;
 import ai.soul.domain.export.ExportView;
 import ai.soul.platform.Ids;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.export.ExportResource;
+import ai.soul.platform.web.ApiException;
+import ai.soul.platform.web.ErrorEnvelope;
 import ai.soul.schemas.export.ExportCompleted;
 import ai.soul.schemas.export.ExportFailed;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -20,11 +28,14 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code POST /v1/exports}: answers at once (202, processing); the renderer finishes it. With
  * {@code Prefer: wait=N} (RFC 7240) it waits up to N seconds (capped) for the outcome and answers it.
+ * An account with {@code soul.exports.per-account-queue} exports open is answered 429. {@code DELETE}
+ * removes an export.
  */
 @RestController
 class ExportsController {
@@ -39,12 +50,18 @@ class ExportsController {
     record ExportRequest(String format, Filters filters, Options options) {
     }
 
+    record Deleted(boolean deleted, String id) {
+    }
+
     private final Commands commands;
     private final EventWait waits;
+    private final int maxOpen;
 
-    ExportsController(Commands commands, EventWait waits) {
+    /** {@code soul.exports.per-account-queue}: the exports an account may have open (waiting or rendering) at once. */
+    ExportsController(Commands commands, EventWait waits, @Value("${soul.exports.per-account-queue:5}") int maxOpen) {
         this.commands = commands;
         this.waits = waits;
+        this.maxOpen = maxOpen;
     }
 
     @PostMapping(path = "/v1/exports", consumes = "application/json")
@@ -54,7 +71,7 @@ class ExportsController {
         boolean attachments = request.options() != null && Boolean.TRUE.equals(request.options().includeAttachments());
         String id = Ids.next("exp");
         ExportView v = commands.send(new RequestExport(id, caller.accountId(), request.format(), filters.dateFrom(), filters.dateTo(),
-                attachments), id, ExportView::version, caller.accountId());
+                attachments, maxOpen), id, ExportView::version, caller.accountId());
         ExportResource processing = new ExportResource(id, "processing", v.format(), 0, null, null, null, v.createdAt(), null);
         URI location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/v1/exports/" + id).build().toUri();
         Optional<Duration> wait = waits.preferred(prefer);
@@ -76,6 +93,23 @@ class ExportsController {
         return ResponseEntity.status(outcome.isPresent() ? HttpStatus.OK : HttpStatus.ACCEPTED).location(location)
                 .header("Preference-Applied", "wait=" + wait.get().toSeconds())
                 .body(outcome.orElse(processing));
+    }
+
+    /** Whatever its state; a render still running is discarded. Its file goes and its storage is given back. */
+    @DeleteMapping("/v1/exports/{id}")
+    Deleted delete(Caller caller, @PathVariable String id) {
+        if (!Ids.looksLike("exp", id)) {
+            throw ApiException.notFound("Export " + id + " not found");
+        }
+        commands.send(new DeleteExport(id, caller.accountId()), id, (Long version) -> version, caller.accountId());
+        return new Deleted(true, id);
+    }
+
+    /** 429: the account waits for one of its exports to finish; another account's exports are not held up by it. */
+    @ExceptionHandler(ExportQueueFull.class)
+    ResponseEntity<ErrorEnvelope> queueFull(ExportQueueFull e) {
+        return ErrorEnvelope.response(new ApiException(HttpStatus.TOO_MANY_REQUESTS, "export_queue_full", e.getMessage(),
+                Map.of("open_exports", e.open(), "limit", e.limit())));
     }
 
     static double megabytes(long bytes) {

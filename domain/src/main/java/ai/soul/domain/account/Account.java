@@ -21,8 +21,12 @@ import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
 import ai.soul.schemas.account.StorageReleased;
 import ai.soul.schemas.account.StorageReserved;
+import ai.soul.domain.account.AccountCommands.ReleaseExportStorage;
 import ai.soul.domain.account.AccountCommands.ReleaseStorage;
+import ai.soul.domain.account.AccountCommands.ReserveExportStorage;
 import ai.soul.domain.account.AccountCommands.ReserveStorage;
+import ai.soul.schemas.account.ExportStorageReleased;
+import ai.soul.schemas.account.ExportStorageReserved;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -257,7 +261,7 @@ class Account {
         version = seq;
     }
 
-    // ---------------------------------------------------------------- storage quota (attachments)
+    // ---------------------------------------------------------------- storage quota (attachments and exports)
 
     /** Bytes reserved per attachment; the account decides one reservation at a time, so the sum is exact. */
     private final Map<String, Long> reserved = new HashMap<>();
@@ -284,6 +288,49 @@ class Account {
             apply(new StorageReleased(id, cmd.attachmentId(), size));
         }
         return usedBytes;
+    }
+
+    /** Export files by file id: an export's file counts like an attachment while it is stored (ReserveExportStorage). */
+    private final Map<String, ExportFile> exportFiles = new java.util.LinkedHashMap<>();
+
+    private record ExportFile(String exportId, long size) {
+    }
+
+    /** Answers the bytes in use after the reservation. */
+    @CommandHandler
+    long handle(ReserveExportStorage cmd) {
+        if (exportFiles.containsKey(cmd.fileId())) {
+            return usedBytes;
+        }
+        if (cmd.size() < 0 || usedBytes + cmd.size() > cmd.limitBytes()) {
+            throw new StorageQuotaExceeded(usedBytes, cmd.limitBytes(), cmd.size());
+        }
+        apply(new ExportStorageReserved(id, cmd.exportId(), cmd.fileId(), cmd.size()));
+        return usedBytes;
+    }
+
+    /** Answers the bytes in use after the release. */
+    @CommandHandler
+    long handle(ReleaseExportStorage cmd) {
+        List.copyOf(exportFiles.entrySet()).stream()
+                .filter(f -> f.getValue().exportId().equals(cmd.exportId()) && (cmd.fileId() == null || cmd.fileId().equals(f.getKey())))
+                .forEach(f -> apply(new ExportStorageReleased(id, cmd.exportId(), f.getKey(), f.getValue().size())));
+        return usedBytes;
+    }
+
+    @EventSourcingHandler
+    void on(ExportStorageReserved e, @SequenceNumber long seq) {
+        exportFiles.put(e.fileId(), new ExportFile(e.exportId(), e.size()));
+        usedBytes += e.size();
+        version = seq;
+    }
+
+    @EventSourcingHandler
+    void on(ExportStorageReleased e, @SequenceNumber long seq) {
+        if (exportFiles.remove(e.fileId()) != null) {
+            usedBytes -= e.size();
+        }
+        version = seq;
     }
 
     @EventSourcingHandler

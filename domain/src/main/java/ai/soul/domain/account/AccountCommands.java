@@ -44,6 +44,18 @@ public final class AccountCommands {
     public record ReleaseStorage(@TargetAggregateIdentifier String accountId, String attachmentId) {
     }
 
+    /**
+     * Counts an export's file ({@code fileId}, {@code size} bytes) against the account's quota, with its
+     * attachments; {@code limitBytes} is the quota. Reserving for the same file again changes nothing.
+     */
+    public record ReserveExportStorage(@TargetAggregateIdentifier String accountId, String exportId, String fileId, long size,
+                                       long limitBytes) {
+    }
+
+    /** Gives back what an export's file holds ({@code fileId}), or every file of the export ({@code fileId} null). */
+    public record ReleaseExportStorage(@TargetAggregateIdentifier String accountId, String exportId, String fileId) {
+    }
+
     /** Moves the account to another tier; the tiers a deployment knows come from its configuration ({@link TierCatalogue}). */
     public record ChangeTier(@TargetAggregateIdentifier String accountId, String tier) {
     }

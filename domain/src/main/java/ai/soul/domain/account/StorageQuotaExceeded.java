@@ -1,6 +1,6 @@
 package ai.soul.domain.account;
 
-/** An attachment does not fit in what is left of the account's storage quota. */
+/** An attachment or an export's file does not fit in what is left of the account's storage quota. */
 public class StorageQuotaExceeded extends RuntimeException {
 
     private final long usedBytes;

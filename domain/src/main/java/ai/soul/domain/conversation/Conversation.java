@@ -363,8 +363,6 @@ class Conversation {
 
     // ---------------------------------------------------------------- attachments
 
-    static final int MAX_FILENAME = 255;
-
     /** By id, in the order they were added: what a deletion needs (the size) and what a write answers with. */
     private final Map<String, AttachmentView> attachments = new LinkedHashMap<>();
     private final Set<String> deletedAttachments = new java.util.HashSet<>();
@@ -391,11 +389,13 @@ class Conversation {
         return new AttachmentView(cmd.attachmentId(), id, filename, cmd.mimeType(), cmd.size(), createdAt, version);
     }
 
+    /** The name as {@link Filenames} cleans it; nothing visible left is a violation of the field. */
     private static String checkedFilename(String requested) {
-        String filename = baseName(requested);
+        String filename = Filenames.baseName(requested);
         new Checks()
-                .required("filename", filename, "Filename is required (and must not end with a path separator)")
-                .maxLength("filename", filename, MAX_FILENAME, "Filename must be at most " + MAX_FILENAME + " characters")
+                .required("filename", filename,
+                        "Filename is required: a visible name (control and format characters are removed), not ending with a path separator")
+                .maxLength("filename", filename, Filenames.MAX, "Filename must be at most " + Filenames.MAX + " characters")
                 .orThrow();
         return filename;
     }
@@ -411,15 +411,6 @@ class Conversation {
             throw new NotFound("Attachment " + cmd.attachmentId());
         }
         return version;
-    }
-
-    /** The name without any directories a client put in front of it ('/' and '\\' both separate). */
-    static String baseName(String filename) {
-        if (filename == null) {
-            return null;
-        }
-        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).strip();
-        return name.equals(".") || name.equals("..") ? "" : name;
     }
 
     @EventSourcingHandler

@@ -2,22 +2,25 @@ package ai.soul.domain.export;
 
 import ai.soul.domain.Checks;
 import ai.soul.domain.Conflict;
+import ai.soul.domain.NotFound;
+import ai.soul.domain.export.ExportCommands.CheckProcessing;
 import ai.soul.domain.export.ExportCommands.CompleteExport;
+import ai.soul.domain.export.ExportCommands.DeleteExport;
 import ai.soul.domain.export.ExportCommands.ExpireExport;
 import ai.soul.domain.export.ExportCommands.FailExport;
 import ai.soul.domain.export.ExportCommands.RecordExportProgress;
 import ai.soul.domain.export.ExportCommands.RequestExport;
 import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportDeleted;
 import ai.soul.schemas.export.ExportExpired;
 import ai.soul.schemas.export.ExportFailed;
 import ai.soul.schemas.export.ExportProgressed;
 import ai.soul.schemas.export.ExportRequested;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
-import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
-import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
@@ -27,14 +30,14 @@ import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-/** One export: processing until its file is written (completed) or it fails; a completed one expires once. */
+/** One export: processing until its file is written (completed) or it fails; a completed one expires once; the account may delete it. */
 @Aggregate(cache = "aggregateCache")
 class Export {
 
     static final Set<String> FORMATS = Set.of("json", "csv", "md", "pdf");
     static final int MAX_REASON = 1000;
 
-    enum Status { PROCESSING, COMPLETED, FAILED, EXPIRED }
+    enum Status { PROCESSING, COMPLETED, FAILED, EXPIRED, DELETED }
 
     @AggregateIdentifier
     private String id;
@@ -44,13 +47,20 @@ class Export {
     private String fileId;
     private String format;
     private Instant createdAt;
+    /** The sequence number of the last event. */
+    private long version;
 
     Export() {
     }
 
-    @CommandHandler
-    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    ExportView handle(RequestExport cmd) {
+    /** Created by the account's export queue ({@link ExportQueue}), which checked the request first. */
+    Export(RequestExport cmd) {
+        apply(new ExportRequested(cmd.exportId(), cmd.accountId(), cmd.format(), cmd.dateFrom(), cmd.dateTo(),
+                cmd.includeAttachments()));
+    }
+
+    /** The rules of a request: a known format, real days, in order. */
+    static void check(RequestExport cmd) {
         Checks checks = new Checks()
                 .required("format", cmd.format(), "Format is required")
                 .oneOf("format", cmd.format(), FORMATS);
@@ -60,8 +70,9 @@ class Export {
             checks.add("filters.date_from", "date_from must be on or before date_to");
         }
         checks.orThrow();
-        apply(new ExportRequested(cmd.exportId(), cmd.accountId(), cmd.format(), cmd.dateFrom(), cmd.dateTo(),
-                cmd.includeAttachments()));
+    }
+
+    ExportView view() {
         return new ExportView(id, format, createdAt, 0);
     }
 
@@ -79,6 +90,11 @@ class Export {
         }
         checks.add(field, field.substring(field.indexOf('.') + 1) + " must be a date as YYYY-MM-DD");
         return null;
+    }
+
+    @CommandHandler
+    void handle(CheckProcessing cmd) {
+        requireProcessing();
     }
 
     @CommandHandler
@@ -117,6 +133,20 @@ class Export {
         apply(new ExportExpired(id, accountId, fileId));
     }
 
+    /**
+     * In any state but deleted: a completed export's file goes with it, a processing one's render is
+     * refused when it finishes. Another account's export, or a deleted one, is not found. Answers the
+     * export's version after the deletion.
+     */
+    @CommandHandler
+    long handle(DeleteExport cmd) {
+        if (!accountId.equals(cmd.accountId()) || status == Status.DELETED) {
+            throw new NotFound("Export " + id);
+        }
+        apply(new ExportDeleted(id, accountId, status == Status.COMPLETED ? fileId : null));
+        return version;
+    }
+
     /** It finishes once: completed or failed, never both, never twice. */
     private void requireProcessing() {
         if (status != Status.PROCESSING) {
@@ -125,7 +155,8 @@ class Export {
     }
 
     @EventSourcingHandler
-    void on(ExportRequested e, @Timestamp Instant at) {
+    void on(ExportRequested e, @Timestamp Instant at, @SequenceNumber long seq) {
+        version = seq;
         id = e.exportId();
         format = e.format();
         createdAt = at;
@@ -134,24 +165,34 @@ class Export {
     }
 
     @EventSourcingHandler
-    void on(ExportProgressed e) {
+    void on(ExportProgressed e, @SequenceNumber long seq) {
+        version = seq;
         progress = e.progress();
     }
 
     @EventSourcingHandler
-    void on(ExportCompleted e) {
+    void on(ExportCompleted e, @SequenceNumber long seq) {
+        version = seq;
         status = Status.COMPLETED;
         progress = 100;
         fileId = e.fileId();
     }
 
     @EventSourcingHandler
-    void on(ExportFailed e) {
+    void on(ExportFailed e, @SequenceNumber long seq) {
+        version = seq;
         status = Status.FAILED;
     }
 
     @EventSourcingHandler
-    void on(ExportExpired e) {
+    void on(ExportExpired e, @SequenceNumber long seq) {
+        version = seq;
         status = Status.EXPIRED;
+    }
+
+    @EventSourcingHandler
+    void on(ExportDeleted e, @SequenceNumber long seq) {
+        version = seq;
+        status = Status.DELETED;
     }
 }

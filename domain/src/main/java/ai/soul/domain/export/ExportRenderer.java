@@ -24,4 +24,7 @@ public interface ExportRenderer {
 
     /** Deletes a stored file; one that is gone already is fine (deletions are repeated on redelivery). */
     void delete(String fileId);
+
+    /** Deletes every stored file of the export but {@code keptFileId} (null: every one), e.g. those of renders a crash cut short. */
+    void deleteOthers(String exportId, String keptFileId);
 }

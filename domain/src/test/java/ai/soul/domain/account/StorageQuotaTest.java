@@ -1,8 +1,12 @@
 package ai.soul.domain.account;
 
+import ai.soul.domain.account.AccountCommands.ReleaseExportStorage;
 import ai.soul.domain.account.AccountCommands.ReleaseStorage;
+import ai.soul.domain.account.AccountCommands.ReserveExportStorage;
 import ai.soul.domain.account.AccountCommands.ReserveStorage;
 import ai.soul.schemas.account.AccountRegistered;
+import ai.soul.schemas.account.ExportStorageReleased;
+import ai.soul.schemas.account.ExportStorageReserved;
 import ai.soul.schemas.account.StorageReleased;
 import ai.soul.schemas.account.StorageReserved;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -82,6 +86,74 @@ class StorageQuotaTest {
                 .expectNoEvents();
         fixture.given(registered())
                 .when(new ReleaseStorage(ACCOUNT, B))
+                .expectNoEvents();
+    }
+
+    // ---------------------------------------------------------------- export files (finding 6 of issue 10)
+
+    static final String EXPORT = "exp_01JAAAAAAAAAAAAAAAAAAAAAAA";
+    static final String F1 = "6560a1f2e4b0c1d2e3f4a5b1";
+    static final String F2 = "6560a1f2e4b0c1d2e3f4a5b2";
+
+    @Test
+    void anExportsFileSharesTheQuotaWithTheAttachments() {
+        fixture.given(registered(), new StorageReserved(ACCOUNT, A, 60))
+                .when(new ReserveExportStorage(ACCOUNT, EXPORT, F1, 40, 100))
+                .expectEvents(new ExportStorageReserved(ACCOUNT, EXPORT, F1, 40))
+                .expectResultMessagePayload(100L);
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 60))
+                .when(new ReserveStorage(ACCOUNT, B, 41, 100))
+                .expectNoEvents()
+                .expectException(StorageQuotaExceeded.class);
+    }
+
+    @Test
+    void anExportsFileThatDoesNotFitIsRefusedWithTheFigures() {
+        fixture.given(registered(), new StorageReserved(ACCOUNT, A, 60))
+                .when(new ReserveExportStorage(ACCOUNT, EXPORT, F1, 41, 100))
+                .expectNoEvents()
+                .expectException(new CustomMatcher<>("quota exceeded: used 60, limit 100, file 41") {
+                    @Override
+                    public boolean matches(Object item) {
+                        return item instanceof StorageQuotaExceeded e && e.usedBytes() == 60 && e.limitBytes() == 100
+                                && e.fileBytes() == 41;
+                    }
+                });
+    }
+
+    @Test
+    void reservingForTheSameFileAgainChangesNothing() {
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 60))
+                .when(new ReserveExportStorage(ACCOUNT, EXPORT, F1, 60, 100))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void releasesOneFileOfAnExportOrAllOfThem() {
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 30), new ExportStorageReserved(ACCOUNT, EXPORT, F2, 20))
+                .when(new ReleaseExportStorage(ACCOUNT, EXPORT, F2))
+                .expectEvents(new ExportStorageReleased(ACCOUNT, EXPORT, F2, 20))
+                .expectResultMessagePayload(30L);
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 30), new ExportStorageReserved(ACCOUNT, EXPORT, F2, 20),
+                        new StorageReserved(ACCOUNT, A, 5))
+                .when(new ReleaseExportStorage(ACCOUNT, EXPORT, null))
+                .expectEvents(new ExportStorageReleased(ACCOUNT, EXPORT, F1, 30), new ExportStorageReleased(ACCOUNT, EXPORT, F2, 20))
+                .expectResultMessagePayload(5L);
+    }
+
+    @Test
+    void releasingWhatWasNotReservedDoesNothing() {
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 30))
+                .when(new ReleaseExportStorage(ACCOUNT, EXPORT, F2))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 30), new ExportStorageReleased(ACCOUNT, EXPORT, F1, 30))
+                .when(new ReleaseExportStorage(ACCOUNT, EXPORT, null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(registered(), new ExportStorageReserved(ACCOUNT, EXPORT, F1, 30))
+                .when(new ReleaseExportStorage(ACCOUNT, "exp_01JBBBBBBBBBBBBBBBBBBBBBBB", null))
                 .expectNoEvents();
     }
 }

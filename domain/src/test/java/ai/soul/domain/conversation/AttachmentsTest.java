@@ -73,6 +73,39 @@ class AttachmentsTest {
         fixture.given(created()).when(attach(ATT, "dir/" + "x".repeat(255), 10)).expectEvents(added(ATT, "x".repeat(255), 10));
     }
 
+    /** Finding 13 of issue 10: names that disguise themselves or break headers are cleaned where the upload is decided. */
+    @Test
+    void controlBidiAndOtherInvisibleCharactersAreRemovedAndTheNameIsNfc() {
+        // U+202E (right-to-left override) makes "invoice\u202Efdp.exe" read as "invoiceexe.pdf"
+        fixture.given(created()).when(attach(ATT, "invoice\u202Efdp.exe", 10)).expectEvents(added(ATT, "invoicefdp.exe", 10));
+        // line breaks and tabs become one space; other control bytes go
+        fixture.given(created()).when(attach(ATT, "report\r\nQ1\t.pdf", 10)).expectEvents(added(ATT, "report Q1 .pdf", 10));
+        fixture.given(created()).when(attach(ATT, "a\u0001b\u0007c\u001Bd\u007F\u0085\u009B.txt", 10))
+                .expectEvents(added(ATT, "abcd .txt", 10));
+        // every bidi control, the marks, the Arabic letter mark, zero-width characters and the byte order mark
+        fixture.given(created())
+                .when(attach(ATT, "\u202Aa\u202Bb\u202Cc\u202Dd\u2066e\u2067f\u2068g\u2069h\u200Ei\u200Fj\u061Ck\u200Bl\u200Dm\uFEFFn\u00ADo.pdf", 10))
+                .expectEvents(added(ATT, "abcdefghijklmno.pdf", 10));
+        // a lone surrogate cannot be written as UTF-8
+        fixture.given(created()).when(attach(ATT, "x\uD800y.pdf", 10)).expectEvents(added(ATT, "xy.pdf", 10));
+        // "e" + combining acute is stored as the one character "é" (NFC)
+        fixture.given(created()).when(attach(ATT, "re\u0301sume\u0301.pdf", 10)).expectEvents(added(ATT, "résumé.pdf", 10));
+        fixture.given(created()).when(new CheckAttachment(ID, OWNER, "dir/\u202Egnp.exe")).expectResultMessagePayload("gnp.exe");
+    }
+
+    @Test
+    void aNameOfOnlyInvisibleCharactersIsRefusedNamingTheField() {
+        for (String invisible : new String[]{"\u202E", "\r\n", "\u0001\u0007\u001B", "\u200B\u200D", "dir/\u2066\u2069", "\u202E..", " \t "}) {
+            fixture.given(created()).when(attach(ATT, invisible, 10)).expectNoEvents()
+                    .expectException(new CustomMatcher<>("a violation of filename") {
+                        @Override
+                        public boolean matches(Object item) {
+                            return item instanceof RuleViolation v && v.fields().keySet().equals(java.util.Set.of("filename"));
+                        }
+                    });
+        }
+    }
+
     @Test
     void theCheckBeforeTheBytesAreStoredAppliesTheSameRulesAndEmitsNothing() {
         fixture.given(created())

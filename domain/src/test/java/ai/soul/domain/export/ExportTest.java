@@ -1,13 +1,16 @@
 package ai.soul.domain.export;
 
 import ai.soul.domain.Conflict;
+import ai.soul.domain.NotFound;
 import ai.soul.domain.RuleViolation;
+import ai.soul.domain.export.ExportCommands.CheckProcessing;
 import ai.soul.domain.export.ExportCommands.CompleteExport;
+import ai.soul.domain.export.ExportCommands.DeleteExport;
 import ai.soul.domain.export.ExportCommands.ExpireExport;
 import ai.soul.domain.export.ExportCommands.FailExport;
 import ai.soul.domain.export.ExportCommands.RecordExportProgress;
-import ai.soul.domain.export.ExportCommands.RequestExport;
 import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportDeleted;
 import ai.soul.schemas.export.ExportExpired;
 import ai.soul.schemas.export.ExportFailed;
 import ai.soul.schemas.export.ExportProgressed;
@@ -17,7 +20,6 @@ import org.hamcrest.CustomMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
@@ -57,72 +59,6 @@ class ExportTest {
                 return item instanceof RuleViolation v && v.fields().equals(fields);
             }
         };
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"json", "csv", "md", "pdf"})
-    void eachOfTheFourFormatsIsRequested(String format) {
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, format, "2024-01-01", "2024-01-31", false))
-                .expectEvents(new ExportRequested(EXPORT, ACCOUNT, format, "2024-01-01", "2024-01-31", false))
-                .expectResultMessagePayloadMatching(new CustomMatcher<>("the view") {
-                    @Override
-                    public boolean matches(Object item) {
-                        return item instanceof ExportView v && v.id().equals(EXPORT) && v.format().equals(format)
-                                && v.createdAt() != null && v.version() == 0;
-                    }
-                });
-    }
-
-    @Test
-    void theDatesMayBeLeftOutAndOneDayIsARange() {
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, "json", null, null, false))
-                .expectEvents(new ExportRequested(EXPORT, ACCOUNT, "json", null, null, false));
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, "json", "2024-02-29", "2024-02-29", false))
-                .expectEvents(new ExportRequested(EXPORT, ACCOUNT, "json", "2024-02-29", "2024-02-29", false));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"docx", "PDF", "", "json "})
-    void theFormatMustBeOneOfTheFour(String format) {
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, format, null, null, false))
-                .expectNoEvents()
-                .expectException(new CustomMatcher<>("format violation") {
-                    @Override
-                    public boolean matches(Object item) {
-                        return item instanceof RuleViolation v && v.fields().keySet().equals(java.util.Set.of("format"));
-                    }
-                });
-    }
-
-    @Test
-    void theFormatIsRequired() {
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, null, null, null, false))
-                .expectNoEvents()
-                .expectException(violation(Map.of("format", List.of("Format is required"))));
-    }
-
-    @ParameterizedTest
-    @CsvSource({"2024-02-30", "2023-02-29", "2024-13-01", "01/02/2024", "2024-1-1", "2024-01-01T00:00:00Z", "yesterday"})
-    void theDatesMustBeRealDays(String day) {
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, "csv", day, day, false))
-                .expectNoEvents()
-                .expectException(violation(Map.of(
-                        "filters.date_from", List.of("date_from must be a date as YYYY-MM-DD"),
-                        "filters.date_to", List.of("date_to must be a date as YYYY-MM-DD"))));
-    }
-
-    @Test
-    void dateFromMustNotBeAfterDateTo() {
-        fixture.givenNoPriorActivity()
-                .when(new RequestExport(EXPORT, ACCOUNT, "md", "2024-02-01", "2024-01-31", false))
-                .expectNoEvents()
-                .expectException(violation(Map.of("filters.date_from", List.of("date_from must be on or before date_to"))));
     }
 
     @Test
@@ -209,6 +145,43 @@ class ExportTest {
         fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "x")).when(new ExpireExport(EXPORT))
                 .expectNoEvents().expectException(Conflict.class);
         fixture.given(requested(), completed(), new ExportExpired(EXPORT, ACCOUNT, FILE)).when(new ExpireExport(EXPORT))
+                .expectNoEvents().expectException(Conflict.class);
+    }
+
+    @Test
+    void aRendererStartsOnlyWhileTheExportIsProcessing() {
+        fixture.given(requested()).when(new CheckProcessing(EXPORT)).expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(requested(), completed()).when(new CheckProcessing(EXPORT)).expectException(Conflict.class);
+        fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "x")).when(new CheckProcessing(EXPORT))
+                .expectException(Conflict.class);
+        fixture.given(requested(), new ExportDeleted(EXPORT, ACCOUNT, null)).when(new CheckProcessing(EXPORT))
+                .expectException(Conflict.class);
+    }
+
+    @Test
+    void theAccountDeletesItsExportInAnyStateWithTheFileItStillHas() {
+        fixture.given(requested(), completed()).when(new DeleteExport(EXPORT, ACCOUNT))
+                .expectEvents(new ExportDeleted(EXPORT, ACCOUNT, FILE)).expectResultMessagePayload(2L);
+        fixture.given(requested()).when(new DeleteExport(EXPORT, ACCOUNT)).expectEvents(new ExportDeleted(EXPORT, ACCOUNT, null));
+        fixture.given(requested(), new ExportFailed(EXPORT, ACCOUNT, "x")).when(new DeleteExport(EXPORT, ACCOUNT))
+                .expectEvents(new ExportDeleted(EXPORT, ACCOUNT, null));
+        fixture.given(requested(), completed(), new ExportExpired(EXPORT, ACCOUNT, FILE)).when(new DeleteExport(EXPORT, ACCOUNT))
+                .expectEvents(new ExportDeleted(EXPORT, ACCOUNT, null));
+    }
+
+    @Test
+    void anotherAccountsOrADeletedExportIsNotFound() {
+        fixture.given(requested(), completed()).when(new DeleteExport(EXPORT, "usr_01JBBBBBBBBBBBBBBBBBBBBBBB"))
+                .expectNoEvents().expectException(NotFound.class);
+        fixture.given(requested(), new ExportDeleted(EXPORT, ACCOUNT, null)).when(new DeleteExport(EXPORT, ACCOUNT))
+                .expectNoEvents().expectException(NotFound.class);
+    }
+
+    @Test
+    void aDeletedExportNeitherCompletesNorExpires() {
+        fixture.given(requested(), new ExportDeleted(EXPORT, ACCOUNT, null)).when(complete()).expectNoEvents()
+                .expectException(Conflict.class);
+        fixture.given(requested(), completed(), new ExportDeleted(EXPORT, ACCOUNT, FILE)).when(new ExpireExport(EXPORT))
                 .expectNoEvents().expectException(Conflict.class);
     }
 

@@ -1,5 +1,6 @@
 package ai.soul.export;
 
+import ai.soul.domain.conversation.Filenames;
 import ai.soul.domain.export.ExportRenderer;
 import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
@@ -7,6 +8,7 @@ import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;
 import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.client.model.Filters;
 import org.bson.BsonString;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -119,7 +121,7 @@ public final class GridFsExports implements ExportRenderer {
                 if ((long) page * PAGE >= p.total()) break;
             }
             List<ExportedConversation.Attachment> files = attachments.of(c.getString("_id")).stream()
-                    .map(a -> new ExportedConversation.Attachment(a.getString("_id"), a.getString("filename"), a.getString("mime_type"),
+                    .map(a -> new ExportedConversation.Attachment(a.getString("_id"), Filenames.clean(a.getString("filename")), a.getString("mime_type"),
                             ((Number) a.get("size")).longValue(), a.getString("storage_id")))
                     .toList();
             found.add(new ExportedConversation(c.getString("_id"), c.getString("title"), c.getString("content"), c.getString("source"),
@@ -153,9 +155,12 @@ public final class GridFsExports implements ExportRenderer {
         }
     }
 
-    /** A name that stays inside its folder when unzipped: no separators, no "..", no control characters. */
+    /**
+     * A name that stays inside its folder when unzipped and shows as what it is: cleaned like an upload
+     * (no control or bidirectional characters, even in names stored before that rule), no separators, no "..".
+     */
     static String safeName(String filename) {
-        String name = filename == null ? "file" : filename.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
+        String name = filename == null ? "file" : Filenames.clean(filename).replaceAll("[\\\\/:*?\"<>|]", "_").strip();
         name = name.replaceAll("^\\.+", "_");
         return name.isEmpty() ? "file" : name.length() > 150 ? name.substring(name.length() - 150) : name;
     }
@@ -169,6 +174,15 @@ public final class GridFsExports implements ExportRenderer {
             exportBucket.delete(new ObjectId(fileId));
         } catch (MongoGridFSException gone) {
             // deleted before: deletions repeat on redelivery
+        }
+    }
+
+    @Override
+    public void deleteOthers(String exportId, String keptFileId) {
+        for (var file : exportBucket.find(Filters.eq("metadata.export_id", exportId))) {
+            if (keptFileId == null || !file.getObjectId().toHexString().equals(keptFileId)) {
+                delete(file.getObjectId().toHexString());
+            }
         }
     }
 

@@ -98,6 +98,30 @@ class RenderersTest {
         assertThat(csv).contains("\"Quarterly planning, \"\"Q1\"\"\"").endsWith("\r\n");
     }
 
+    /** OWASP's CSV injection guidance: a cell a spreadsheet would read as a formula starts with a quote, and is quoted. */
+    @Test
+    void csvCellsThatASpreadsheetWouldEvaluateAreWrittenAsText() throws IOException {
+        List<String> payloads = List.of("=cmd|' /C calc'!A0", "+1+1", "@SUM(1+1)", "-2+3", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\")",
+                "\uFF1D1+1");
+        List<ExportedConversation.Message> messages = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            messages.add(new ExportedConversation.Message("msg_" + i, i, "user", payloads.get(i), T0));
+        }
+        var hostile = new ExportedConversation("conv_1", "=1+2", null, "api", T0, T0, messages, List.of());
+        String csv = new String(write(new CsvExport(), List.of(hostile)), StandardCharsets.UTF_8);
+        List<List<String>> rows = parse(csv.substring(1));
+        assertThat(rows).hasSize(payloads.size() + 1);
+        for (int i = 0; i < payloads.size(); i++) {
+            assertThat(rows.get(i + 1).get(1)).isEqualTo("'=1+2");
+            assertThat(rows.get(i + 1).get(6)).isEqualTo("'" + payloads.get(i));
+        }
+        assertThat(csv).contains(",\"'=cmd|' /C calc'!A0\",", ",\"'+1+1\",", ",\"'@SUM(1+1)\",", ",\"'=1+2\",")
+                .doesNotContain(",=", ",+", ",@", ",-2");
+        // ordinary text is left as it was
+        assertThat(CsvExport.quote("a - b = c")).isEqualTo("a - b = c");
+        assertThat(CsvExport.quote("")).isEmpty();
+    }
+
     @Test
     void markdownHasAHeadingPerConversationAndPerMessage() throws IOException {
         String md = new String(write(new MarkdownExport(), sample()), StandardCharsets.UTF_8);
@@ -163,6 +187,11 @@ class RenderersTest {
             db.getCollection("attachments").insertOne(new Document("_id", "att_1").append("conversation_id", "conv_1")
                     .append("account_id", account).append("filename", "../../etc/passwd").append("mime_type", "image/png")
                     .append("size", (long) png.length).append("storage_id", "att_1").append("deleted", false));
+            // a name stored before uploads were cleaned (finding 13 of issue 10): right-to-left override, CRLF, control bytes
+            attachments.uploadFromStream(new BsonString("att_2"), "x", new ByteArrayInputStream(new byte[]{1, 2, 3}));
+            db.getCollection("attachments").insertOne(new Document("_id", "att_2").append("conversation_id", "conv_1")
+                    .append("account_id", account).append("filename", "invoice\u202Efdp.exe\r\n\u0001\u0007\u001B").append("mime_type", "text/plain")
+                    .append("size", 3L).append("storage_id", "att_2").append("deleted", false));
 
             var renderer = new GridFsExports(new Conversations(db), new Attachments(db), attachments, exports, null);
             List<Integer> progress = new ArrayList<>();
@@ -180,9 +209,10 @@ class RenderersTest {
             try (var zip = new ZipInputStream(new ByteArrayInputStream(stored.toByteArray()))) {
                 for (ZipEntry e; (e = zip.getNextEntry()) != null; ) entries.put(e.getName(), zip.readAllBytes());
             }
-            assertThat(entries.keySet()).containsExactly("conversations.md", "attachments/conv_1/att_1-__.._etc_passwd");
+            assertThat(entries.keySet()).containsExactly("conversations.md", "attachments/conv_1/att_1-__.._etc_passwd",
+                    "attachments/conv_1/att_2-invoicefdp.exe");
             assertThat(new String(entries.get("conversations.md"), StandardCharsets.UTF_8)).contains("## With a file", "See the picture")
-                    .doesNotContain("Too late");
+                    .contains("- invoicefdp.exe (text/plain, 3 bytes)").doesNotContain("Too late").doesNotContain("\u202E");
             assertThat(entries.get("attachments/conv_1/att_1-__.._etc_passwd")).isEqualTo(png);
 
             renderer.delete(r.fileId());

@@ -201,6 +201,51 @@ class AttachmentsE2ETest {
         assertThat(up.body().get("size").asLong()).isEqualTo(6);
     }
 
+    /** Finding 13 of issue 10: RLO, CRLF and control bytes in a name are not stored, and never reach a header. */
+    @Test
+    void hostileFilenamesAreStoredCleanAndDownloadWithASafeContentDisposition() {
+        String key = account();
+        String conv = conversation(key);
+        byte[] bytes = "MZ".getBytes(StandardCharsets.UTF_8);
+        // the right-to-left override in the part's own filename, raw UTF-8 as a browser sends it
+        Api.Response rlo = upload(key, conv, Part.file("invoice\u202Efdp.exe", "application/octet-stream", bytes));
+        assertThat(rlo.status()).as(rlo.raw().body()).isEqualTo(201);
+        assertThat(rlo.body().get("filename").asString()).isEqualTo("invoicefdp.exe");
+        assertThat(contentDisposition(key, rlo.body().get("id").asString()))
+                .isEqualTo("attachment; filename=\"invoicefdp.exe\"; filename*=UTF-8''invoicefdp.exe");
+        // CRLF, BEL, ESC and 0x01 through the filename field (a part's header cannot carry a raw line break)
+        Api.Response crlf = upload(key, conv, Part.file("blob", "text/plain", bytes),
+                Part.field("filename", "report\r\nSet-Cookie: a=b\u0001\u0007\u001B.txt"));
+        assertThat(crlf.status()).as(crlf.raw().body()).isEqualTo(201);
+        assertThat(crlf.body().get("filename").asString()).isEqualTo("report Set-Cookie: a=b.txt");
+        assertThat(contentDisposition(key, crlf.body().get("id").asString()))
+                .isEqualTo("attachment; filename=\"report Set-Cookie: a=b.txt\"; filename*=UTF-8''report%20Set-Cookie%3A%20a%3Db.txt");
+        Api.Response listed = api.get("/v1/conversations/" + conv + "/attachments", key);
+        assertThat(listed.body().get("data").valueStream().map(a -> a.get("filename").asString()))
+                .containsExactly("invoicefdp.exe", "report Set-Cookie: a=b.txt");
+        // a name that is nothing but invisible characters is refused, naming the field
+        Api.Response invisible = upload(key, conv, Part.file("blob", "text/plain", bytes), Part.field("filename", "\u202E\u0007\u200B"));
+        assertError(invisible, 422, "validation_error");
+        assertThat(invisible.body().get("error").get("details").get("fields").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("filename");
+
+        // a name stored before this rule (written into the read model here) still leaves as a clean header
+        system.context().getBean("readModels", com.mongodb.client.MongoDatabase.class).getCollection("attachments")
+                .updateOne(com.mongodb.client.model.Filters.eq("_id", rlo.body().get("id").asString()),
+                        com.mongodb.client.model.Updates.set("filename", "r\u00E9sum\u00E9\u202Efdp.exe\r\n\u0001\u0007\u001B"));
+        assertThat(contentDisposition(key, rlo.body().get("id").asString()))
+                .isEqualTo("attachment; filename=\"resumefdp.exe\"; filename*=UTF-8''r%C3%A9sum%C3%A9fdp.exe");
+    }
+
+    /** The header as it arrived, every byte printable ASCII. */
+    static String contentDisposition(String key, String attachmentId) {
+        HttpResponse<byte[]> down = download(key, attachmentId, null);
+        assertThat(down.statusCode()).isEqualTo(200);
+        String header = down.headers().firstValue("Content-Disposition").orElseThrow();
+        assertThat(header.chars()).allMatch(c -> c >= 0x20 && c <= 0x7E);
+        return header;
+    }
+
     @Test
     void aFileOverTheLimitIs413AndNothingIsStored() {
         String key = account();
@@ -236,6 +281,43 @@ class AttachmentsE2ETest {
 
         assertThat(api.delete("/v1/attachments/" + ids.get(0), key).status()).isEqualTo(200);
         assertThat(upload(key, conv, Part.file("fits-again.bin", null, new byte[size])).status()).isEqualTo(201);
+    }
+
+    /**
+     * Finding 6 of issue 10: exports share the quota with attachments. A zip of 800 KB of attachments
+     * does not fit beside them in 1 MB: the export fails saying why, and nothing of it stays stored.
+     * A small export fits, counts, and a file that then would not fit beside it is refused.
+     */
+    @Test
+    void anExportThatWouldExceedTheQuotaFailsWithTheReasonAndExportsCountAgainstIt() {
+        String key = account();
+        String conv = conversation(key);
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 4; i++) {
+            byte[] noise = new byte[200_000];
+            random.nextBytes(noise);
+            assertThat(upload(key, conv, Part.file("n" + i + ".bin", null, noise)).status()).isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/conversations/" + conv + "/attachments", key).body().get("data").size() == 4);
+
+        JsonNode failed = ExportsE2ETest.exportAndAwaitOutcome(api, key, "{\"format\": \"json\", \"options\": {\"include_attachments\": true}}");
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").asString()).startsWith("Storage quota exceeded: the file is ")
+                .contains(" of the account's " + QUOTA + " bytes are in use");
+        assertThat(failed.has("download_url")).isFalse();
+        assertThat(system.context().getBean("exportBucket", com.mongodb.client.gridfs.GridFSBucket.class)
+                .find(com.mongodb.client.model.Filters.eq("metadata.export_id", failed.get("id").asString())).first()).isNull();
+
+        JsonNode small = ExportsE2ETest.exportAndAwaitOutcome(api, key, "{\"format\": \"csv\"}");
+        assertThat(small.get("status").asString()).isEqualTo("completed");
+        // the rest of the quota fits a file no more once the export counts too
+        long left = QUOTA - 800_000;
+        byte[] fits = new byte[(int) left];
+        Api.Response refused = upload(key, conv, Part.file("exactly-the-rest.bin", null, fits));
+        assertError(refused, 413, "storage_quota_exceeded");
+        assertThat(refused.body().get("error").get("details").get("used_bytes").asLong()).isGreaterThan(800_000);
+        assertThat(api.delete("/v1/exports/" + small.get("id").asString(), key).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> upload(key, conv, Part.file("exactly-the-rest.bin", null, fits)).status() == 201);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
@@ -79,6 +80,13 @@ class ExportsE2ETest {
     }
 
     static JsonNode exportAndAwait(Api api, String key, String body) {
+        JsonNode done = exportAndAwaitOutcome(api, key, body);
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
+        return done;
+    }
+
+    /** Requests an export and answers it once it is no longer processing. */
+    static JsonNode exportAndAwaitOutcome(Api api, String key, String body) {
         Api.Response r = api.post("/v1/exports", key, body);
         assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
         String id = r.body().get("id").asString();
@@ -94,7 +102,6 @@ class ExportsE2ETest {
             done[0] = now.body();
             return !"processing".equals(now.body().get("status").asString());
         });
-        assertThat(done[0].get("status").asString()).as(done[0].toString()).isEqualTo("completed");
         return done[0];
     }
 
@@ -196,16 +203,147 @@ class ExportsE2ETest {
         String attachment = up.body().get("id").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/conversations/" + planning + "/attachments", key).body().get("data").size() == 1);
 
+        // finding 13 of issue 10: a right-to-left override in a name reaches no zip entry
+        Api.Response rlo = api.send(api.request("/v1/conversations/" + planning + "/attachments", key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(AttachmentsE2ETest.multipart(boundary,
+                        AttachmentsE2ETest.Part.file("invoice\u202Efdp.exe", "application/octet-stream", new byte[]{1, 2, 3})))).build());
+        assertThat(rlo.status()).as(rlo.raw().body()).isEqualTo(201);
+        String second = rlo.body().get("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/conversations/" + planning + "/attachments", key).body().get("data").size() == 2);
+
         JsonNode done = exportAndAwait(api, key, "{\"format\": \"json\", \"options\": {\"include_attachments\": true}}");
-        byte[] zip = downloaded(done.get("id").asString(), "application/zip");
+        String exportId = done.get("id").asString();
+        HttpResponse<byte[]> response = download(base, key, exportId);
+        assertThat(response.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"" + exportId + ".zip\"; filename*=UTF-8''" + exportId + ".zip");
+        byte[] zip = downloaded(exportId, "application/zip");
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) entries.put(e.getName(), in.readAllBytes());
         }
-        assertThat(entries.keySet()).containsExactly("conversations.json", "attachments/" + planning + "/" + attachment + "-diagram.png");
+        assertThat(entries.keySet()).containsExactly("conversations.json", "attachments/" + planning + "/" + attachment + "-diagram.png",
+                "attachments/" + planning + "/" + second + "-invoicefdp.exe");
+        assertThat(String.join("", entries.keySet()).chars()).noneMatch(c -> c < 0x20 || c == 0x202E);
         assertThat(entries.get("attachments/" + planning + "/" + attachment + "-diagram.png")).isEqualTo(bytes);
         JsonNode doc = Api.JSON.readTree(entries.get("conversations.json"));
         assertThat(doc.get("conversations").get(0).get("attachments").get(0).get("filename").asString()).isEqualTo("diagram.png");
+        assertThat(doc.get("conversations").get(0).get("attachments").get(1).get("filename").asString()).isEqualTo("invoicefdp.exe");
+        api.delete("/v1/attachments/" + second, key);
+    }
+
+    /**
+     * An account whose exports are heavy to render: two conversations of 40 long messages (a PDF of
+     * some hundred pages) and a 3 MB attachment of random bytes each (which a zip cannot shrink).
+     */
+    static String heavyAccount(Api api, String name) {
+        String key = api.register(name + "-" + UUID.randomUUID() + "@example.com");
+        java.util.Random random = new java.util.Random(7);
+        for (int c = 0; c < 2; c++) {
+            StringBuilder messages = new StringBuilder();
+            for (int m = 0; m < 40; m++) {
+                StringBuilder text = new StringBuilder();
+                // one long sentence: the summary ranks sentences, and this test is about exports
+                while (text.length() < 8_000) text.append("word").append(random.nextInt(10_000)).append(' ');
+                messages.append(m == 0 ? "" : ",").append("{\"role\": \"").append(m % 2 == 0 ? "user" : "agent").append("\", \"content\": \"")
+                        .append(text.substring(0, 8_000)).append("\"}");
+            }
+            Api.Response created = api.post("/v1/conversations", key, "{\"title\": \"Heavy " + c + "\", \"messages\": [" + messages + "]}");
+            assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+            String id = created.body().get("id").asString();
+            byte[] bytes = new byte[3 * 1024 * 1024];
+            random.nextBytes(bytes);
+            String boundary = "----soul" + UUID.randomUUID();
+            Api.Response up = api.send(api.request("/v1/conversations/" + id + "/attachments", key)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(AttachmentsE2ETest.multipart(boundary,
+                            AttachmentsE2ETest.Part.file("noise-" + c + ".bin", "application/octet-stream", bytes)))).build());
+            assertThat(up.status()).as(up.raw().body()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/conversations/" + id + "/messages?per_page=100", key)
+                    .body().get("meta").get("total").asInt() == 40);
+        }
+        return key;
+    }
+
+    static final String HEAVY = "{\"format\": \"pdf\", \"options\": {\"include_attachments\": true}}";
+
+    static String requestExport(Api api, String key, String body) {
+        Api.Response r = api.post("/v1/exports", key, body);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+        return r.body().get("id").asString();
+    }
+
+    static String status(Api api, String key, String id) {
+        return api.get("/v1/exports/" + id, key).body().get("status").asString();
+    }
+
+    /**
+     * Finding 6 of issue 10: account A queues four heavy exports (PDF and zip with attachments), then B
+     * asks for a small JSON one. B's is rendered on the next free thread, while A's wait for each other:
+     * when B's is completed, A still has exports processing. (Before, one renderer took them in order.)
+     */
+    @Test
+    void oneAccountsHeavyExportsDoNotHoldUpAnotherAccountsSmallOne() {
+        String a = heavyAccount(api, "exports-heavy");
+        String b = api.register("exports-light-" + UUID.randomUUID() + "@example.com");
+        conversation(api, b, "Light", "Just one line.");
+        List<String> heavy = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) heavy.add(requestExport(api, a, HEAVY));
+        String light = requestExport(api, b, "{\"format\": \"json\"}");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !"processing".equals(status(api, b, light)));
+        assertThat(status(api, b, light)).isEqualTo("completed");
+        List<String> stillProcessing = heavy.stream().filter(id -> "processing".equals(status(api, a, id))).toList();
+        assertThat(stillProcessing).as("A's exports still processing when B's completed").isNotEmpty();
+        // A's own exports finish one after the other, in the order asked for
+        assertThat(heavy.subList(heavy.size() - stillProcessing.size(), heavy.size())).isEqualTo(stillProcessing);
+        await().atMost(Duration.ofMinutes(3)).until(() -> heavy.stream().noneMatch(id -> "processing".equals(status(api, a, id))));
+        assertThat(heavy).allMatch(id -> "completed".equals(status(api, a, id)));
+    }
+
+    /** Finding 6 of issue 10: an export's file counts in the account's storage, and a deletion gives it back. */
+    @Test
+    void anExportsFileCountsInTheStorageFiguresUntilItIsDeleted() {
+        String k = api.register("exports-storage-" + UUID.randomUUID() + "@example.com");
+        String conv = conversation(api, k, "Stored", "A file comes with it.");
+        byte[] bytes = new byte[200_000];
+        new java.util.Random(1).nextBytes(bytes);
+        String boundary = "----soul" + UUID.randomUUID();
+        Api.Response up = api.send(api.request("/v1/conversations/" + conv + "/attachments", k)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(AttachmentsE2ETest.multipart(boundary,
+                        AttachmentsE2ETest.Part.file("noise.bin", "application/octet-stream", bytes)))).build());
+        assertThat(up.status()).isEqualTo(201);
+        // the message and the reply ("A file comes with it.", "Noted.": 27 bytes of text) and the file
+        await().atMost(Duration.ofSeconds(20)).until(() -> storage(api, k).get("total_bytes").asLong() == 27 + bytes.length);
+        JsonNode before = storage(api, k);
+        assertThat(before.get("by_type").get("exports").asDouble()).isZero();
+        long beforeBytes = before.get("total_bytes").asLong();
+        double beforeMb = api.get("/v1/account", k).body().get("storage").get("used_mb").asDouble();
+
+        String id = exportAndAwait(api, k, "{\"format\": \"md\", \"options\": {\"include_attachments\": true}}").get("id").asString();
+        long size = download(base, k, id).body().length;
+        assertThat(size).isGreaterThan(bytes.length);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storage(api, k).get("total_bytes").asLong() == beforeBytes + size);
+        JsonNode after = storage(api, k);
+        assertThat(after.get("by_type").get("exports").asDouble()).isEqualTo(Math.round(size / (1024.0 * 1024.0) * 100) / 100.0);
+        assertThat(after.get("by_type").get("attachments")).isEqualTo(before.get("by_type").get("attachments"));
+        assertThat(api.get("/v1/account", k).body().get("storage").get("used_mb").asDouble()).isGreaterThan(beforeMb);
+
+        Api.Response deleted = api.delete("/v1/exports/" + id, k);
+        assertThat(deleted.status()).as(deleted.raw().body()).isEqualTo(200);
+        assertThat(deleted.body().get("deleted").asBoolean()).isTrue();
+        assertThat(deleted.body().get("id").asString()).isEqualTo(id);
+        assertError(api.get("/v1/exports/" + id, k), 404, "not_found");
+        assertThat(download(base, k, id).statusCode()).isEqualTo(404);
+        assertThat(api.get("/v1/exports", k).body().get("meta").get("total").asInt()).isZero();
+        assertError(api.delete("/v1/exports/" + id, k), 404, "not_found");
+        await().atMost(Duration.ofSeconds(20)).until(() -> storage(api, k).get("total_bytes").asLong() == beforeBytes);
+        assertThat(storage(api, k).get("by_type").get("exports").asDouble()).isZero();
+    }
+
+    static JsonNode storage(Api api, String key) {
+        return api.get("/v1/account/usage", key).body().get("storage");
     }
 
     @Test
@@ -220,6 +358,10 @@ class ExportsE2ETest {
         assertError(api.get("/v1/exports/exp_01JAAAAAAAAAAAAAAAAAAAAAAA", key), 404, "not_found");
         assertError(api.get("/v1/exports/nope", key), 404, "not_found");
         assertThat(download(base, key, "exp_01JAAAAAAAAAAAAAAAAAAAAAAA").statusCode()).isEqualTo(404);
+        assertError(api.delete("/v1/exports/" + id, other), 404, "not_found");
+        assertError(api.delete("/v1/exports/exp_01JAAAAAAAAAAAAAAAAAAAAAAA", key), 404, "not_found");
+        assertError(api.delete("/v1/exports/nope", key), 404, "not_found");
+        assertThat(api.get("/v1/exports/" + id, key).body().get("status").asString()).isEqualTo("completed");
         JsonNode list = api.get("/v1/exports", other).body();
         assertThat(list.get("data")).isEmpty();
         assertThat(list.get("meta").get("total").asInt()).isZero();
@@ -259,6 +401,9 @@ class ExportsE2ETest {
             Api shortApi = new Api("http://localhost:" + shortLived.port());
             String k = shortApi.register("exports-expiry-" + UUID.randomUUID() + "@example.com");
             conversation(shortApi, k, "Soon gone", "This export will expire.");
+            // "This export will expire." and "Noted.": 30 bytes of text
+            await().atMost(Duration.ofSeconds(20)).until(() -> storage(shortApi, k).get("total_bytes").asLong() == 30);
+            JsonNode before = storage(shortApi, k);
             JsonNode done = exportAndAwait(shortApi, k, "{\"format\": \"md\"}");
             String id = done.get("id").asString();
             GridFSBucket bucket = shortLived.context().getBean("exportBucket", GridFSBucket.class);
@@ -271,6 +416,46 @@ class ExportsE2ETest {
             assertThat(refused.statusCode()).isEqualTo(410);
             assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("\"export_expired\"");
             await().atMost(Duration.ofSeconds(10)).until(() -> bucket.find().first() == null);
+            // finding 6 of issue 10: its bytes count no more
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(storage(shortApi, k)).isEqualTo(before));
+            assertThat(before.get("by_type").get("exports").asDouble()).isZero();
+        }
+    }
+
+    /**
+     * Finding 6 of issue 10: exports requested before a stop are rendered after the restart (the
+     * renderers' queues are in memory; the sweeper hands the exports still processing over again), and
+     * an account with as many exports open as allowed (2 here) is answered 429.
+     */
+    @Test
+    void exportsRequestedBeforeAStopCompleteAfterTheRestartAndTheQueuePerAccountIsBounded() {
+        Path dir = data.resolve("restart");
+        String[] args = {"--soul.exports.sweep-interval=200ms", "--soul.exports.per-account-queue=2"};
+        String k;
+        List<String> requested = new java.util.ArrayList<>();
+        try (LocalSystem first = LocalSystem.start(dir, 0, Map.of(), args)) {
+            Api firstApi = new Api("http://localhost:" + first.port());
+            k = heavyAccount(firstApi, "exports-restart");
+            Api.Response refused = null;
+            for (int i = 0; i < 6 && refused == null; i++) {
+                Api.Response r = firstApi.post("/v1/exports", k, HEAVY);
+                if (r.status() == 202) requested.add(r.body().get("id").asString());
+                else refused = r;
+            }
+            assertThat(refused).as("a request beyond the open exports allowed").isNotNull();
+            assertError(refused, 429, "export_queue_full");
+            assertThat(refused.body().get("error").get("details").get("limit").asInt()).isEqualTo(2);
+            assertThat(refused.body().get("error").get("details").get("open_exports").asInt()).isEqualTo(2);
+            assertThat(requested).hasSizeGreaterThanOrEqualTo(2);
+            String last = requested.get(requested.size() - 1);
+            assertThat(status(firstApi, k, last)).isEqualTo("processing");
+        }
+        try (LocalSystem second = LocalSystem.start(dir, 0, Map.of(), args)) {
+            Api secondApi = new Api("http://localhost:" + second.port());
+            await().atMost(Duration.ofMinutes(3)).until(() -> requested.stream().noneMatch(id -> "processing".equals(status(secondApi, k, id))));
+            assertThat(requested).allMatch(id -> "completed".equals(status(secondApi, k, id)));
+            // with the queue empty again, the account may ask for more
+            assertThat(secondApi.post("/v1/exports", k, "{\"format\": \"json\"}").status()).isEqualTo(202);
         }
     }
 }

@@ -4,6 +4,7 @@ import ai.soul.projections.BulkWrites;
 import ai.soul.projections.Projector;
 import ai.soul.schemas.PublishedEvent;
 import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportDeleted;
 import ai.soul.schemas.export.ExportExpired;
 import ai.soul.schemas.export.ExportFailed;
 import ai.soul.schemas.export.ExportProgressed;
@@ -27,7 +28,7 @@ import java.util.List;
 /**
  * One document per export, keyed by its id. The request inserts it; every later event changes it
  * only when its sequence number is above the document's {@code version}, so a redelivered or
- * replayed event changes nothing.
+ * replayed event changes nothing. A deleted export stays as a tombstone without an account.
  */
 public class ExportProjector implements Projector {
 
@@ -81,6 +82,10 @@ public class ExportProjector implements Projector {
                         Updates.set("completed_at", at))));
             } else if (event.data() instanceof ExportExpired e) {
                 writes.add(later(e.exportId(), seq, Updates.combine(Updates.set("status", "expired"), Updates.set("expired_at", at))));
+            } else if (event.data() instanceof ExportDeleted e) {
+                // a tombstone that belongs to no account: gone from every read, and a redelivered request cannot bring it back
+                writes.add(later(e.exportId(), seq, Updates.combine(Updates.set("status", "deleted"), Updates.unset("account_id"),
+                        Updates.unset("file_id"), Updates.set("deleted_at", at))));
             }
         }
         BulkWrites.run(exports, writes);

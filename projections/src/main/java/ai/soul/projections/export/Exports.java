@@ -52,6 +52,11 @@ public class Exports {
         return ids(Filters.and(Filters.eq("status", "processing"), Filters.lt("created_at", Date.from(before))), limit);
     }
 
+    /** Exports still processing, oldest request first (ids are ULIDs), with what their request asked for. */
+    public List<Document> processing(int limit) {
+        return exports.find(Filters.eq("status", "processing")).sort(Sorts.ascending("_id")).limit(limit).into(new ArrayList<>());
+    }
+
     private List<String> ids(Bson filter, int limit) {
         List<String> ids = new ArrayList<>();
         for (Document d : exports.find(filter).limit(limit)) {

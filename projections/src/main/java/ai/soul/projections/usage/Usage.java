@@ -25,9 +25,9 @@ public class Usage {
     }
 
     /** Bytes stored at the end of a day, by type. */
-    public record Storage(long conversations, long attachments) {
+    public record Storage(long conversations, long attachments, long exports) {
         public long total() {
-            return conversations + attachments;
+            return conversations + attachments + exports;
         }
     }
 
@@ -52,14 +52,16 @@ public class Usage {
     public Storage storage(String accountId, LocalDate since, LocalDate upTo) {
         long conversations = 0;
         long attachments = 0;
+        long exports = 0;
         for (Document doc : eventDays(accountId, Projections.include("day", "storage"))) {
             Document storage = doc.get("storage", Document.class);
             if (storage != null && !LocalDate.parse(doc.getString("day")).isAfter(upTo)) {
                 conversations += number(storage.get("conversations"));
                 attachments += number(storage.get("attachments"));
+                exports += number(storage.get("exports"));
             }
         }
-        return new Storage(conversations, attachments);
+        return new Storage(conversations, attachments, exports);
     }
 
     /** The account's counters from the events, one document per conversation and day, by the account_id index. */

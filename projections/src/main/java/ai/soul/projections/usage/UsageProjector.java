@@ -3,6 +3,8 @@ package ai.soul.projections.usage;
 import ai.soul.projections.BulkWrites;
 import ai.soul.projections.Projector;
 import ai.soul.schemas.PublishedEvent;
+import ai.soul.schemas.account.ExportStorageReleased;
+import ai.soul.schemas.account.ExportStorageReserved;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AttachmentAdded;
 import ai.soul.schemas.conversation.AttachmentDeleted;
@@ -34,7 +36,8 @@ import java.util.Map;
 /**
  * What an account used, per UTC day, from the events: conversations created by source, messages by
  * role (agent replies included), AI tokens by model, and the change of stored bytes by type (the
- * text of conversations and messages, attachments).
+ * text of conversations and messages, attachments, and export files, from the account's reservations
+ * of them; those are counted per account and day like a conversation's, under the account's id).
  *
  * <p>The counters are kept per conversation and day ({@value #DAILY}, _id {@code conversation|day},
  * with the account and the day), each carrying {@code version}, the sequence number of the last event
@@ -188,6 +191,8 @@ public class UsageProjector implements Projector {
         if (data instanceof SummaryGenerated e) return e.accountId();
         if (data instanceof AttachmentAdded e) return e.accountId();
         if (data instanceof AttachmentDeleted e) return e.accountId();
+        if (data instanceof ExportStorageReserved e) return e.accountId();
+        if (data instanceof ExportStorageReleased e) return e.accountId();
         return null;
     }
 
@@ -223,6 +228,10 @@ public class UsageProjector implements Projector {
             inc.put("storage.attachments", e.size());
         } else if (data instanceof AttachmentDeleted e) {
             inc.put("storage.attachments", -e.size());
+        } else if (data instanceof ExportStorageReserved e) {
+            inc.put("storage.exports", e.size());
+        } else if (data instanceof ExportStorageReleased e) {
+            inc.put("storage.exports", -e.size());
         }
         return inc;
     }

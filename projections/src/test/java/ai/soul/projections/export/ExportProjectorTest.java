@@ -3,6 +3,7 @@ package ai.soul.projections.export;
 import ai.soul.projections.InMemoryMongo;
 import ai.soul.schemas.PublishedEvent;
 import ai.soul.schemas.export.ExportCompleted;
+import ai.soul.schemas.export.ExportDeleted;
 import ai.soul.schemas.export.ExportExpired;
 import ai.soul.schemas.export.ExportProgressed;
 import ai.soul.schemas.export.ExportRequested;
@@ -60,5 +61,22 @@ class ExportProjectorTest {
         assertThat(exports.find(ACCOUNT, EXPORT).orElseThrow().getString("status")).isEqualTo("expired");
         assertThat(exports.expiredBy(Instant.parse("2030-01-01T00:00:00Z"), 10)).isEmpty();
         assertThat(exports.list(ACCOUNT, 1, 20).total()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeletedExportIsGoneFromEveryReadAndARedeliveredRequestDoesNotBringItBack() {
+        MongoDatabase db = mongo.newDatabase();
+        var projector = new ExportProjector(db);
+        var exports = new Exports(db);
+        var requested = event(0, new ExportRequested(EXPORT, ACCOUNT, "csv", null, null, true));
+        projector.apply(List.of(requested));
+        assertThat(exports.processing(10)).extracting(d -> d.getString("_id")).containsExactly(EXPORT);
+        assertThat(exports.processing(10).get(0).getBoolean("include_attachments")).isTrue();
+
+        projector.apply(List.of(event(1, new ExportDeleted(EXPORT, ACCOUNT, null)), requested));
+        assertThat(exports.find(ACCOUNT, EXPORT)).isEmpty();
+        assertThat(exports.list(ACCOUNT, 1, 20).total()).isZero();
+        assertThat(exports.processing(10)).isEmpty();
+        assertThat(exports.processingSince(T0.plusSeconds(3600), 10)).isEmpty();
     }
 }

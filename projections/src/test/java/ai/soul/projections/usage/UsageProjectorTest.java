@@ -3,6 +3,8 @@ package ai.soul.projections.usage;
 import ai.soul.projections.History;
 import ai.soul.projections.InMemoryMongo;
 import ai.soul.schemas.PublishedEvent;
+import ai.soul.schemas.account.ExportStorageReleased;
+import ai.soul.schemas.account.ExportStorageReserved;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AttachmentAdded;
 import ai.soul.schemas.conversation.AttachmentDeleted;
@@ -70,6 +72,10 @@ class UsageProjectorTest {
         h.add(C3, new AttachmentAdded(C3, ADA, "att_3", "c.pdf", "application/pdf", 300, "z", "s3"));
         h.add(C3, new AttachmentDeleted(C3, ADA, "att_3", 300));
         h.add(C3, new ConversationDeleted(C3, ADA));
+        // export files are reserved on the account's own stream
+        h.add(ADA, new ExportStorageReserved(ADA, "exp_1", "file_1", 2000));
+        h.add(ADA, new ExportStorageReserved(ADA, "exp_2", "file_2", 700));
+        h.add(ADA, new ExportStorageReleased(ADA, "exp_2", "file_2", 700));
         h.add(BOB_CONV, new ConversationCreated(BOB_CONV, BOB, "Bob's", "bob", "whatsapp", Map.of(), null, null, null));
         h.add(BOB_CONV, new AgentReplied(BOB_CONV, BOB, "msg_4", 0, null, "ok", "local-extractive-1", null, 7, 1));
         log = h.events();
@@ -83,17 +89,18 @@ class UsageProjectorTest {
         assertThat(ada.conversationsBySource()).isEqualTo(Map.of("email", 2L, "api", 1L));
         assertThat(ada.messagesByRole()).isEqualTo(Map.of("user", 2L, "agent", 1L));
         assertThat(ada.tokensByModel()).isEqualTo(Map.of("local-extractive-1", new Usage.Tokens(10, 3), "gpt-4.1", new Usage.Tokens(20, 4)));
-        // C1: "hello world" + "héllo" + "hi there" = 11 + 6 + 8; C2: 3; C3 deleted
-        assertThat(ada.storage()).isEqualTo(new Usage.Storage(28, 1500));
+        // C1: "hello world" + "héllo" + "hi there" = 11 + 6 + 8; C2: 3; C3 deleted; one export of 2000 bytes kept
+        assertThat(ada.storage()).isEqualTo(new Usage.Storage(28, 1500, 2000));
+        assertThat(ada.storage().total()).isEqualTo(3528);
 
         Usage.Report bob = usage.report(BOB, SINCE, DAY, DAY);
         assertThat(bob.conversationsBySource()).isEqualTo(Map.of("whatsapp", 1L));
         assertThat(bob.messagesByRole()).isEqualTo(Map.of("agent", 1L));
-        assertThat(bob.storage()).isEqualTo(new Usage.Storage(5, 0));
+        assertThat(bob.storage()).isEqualTo(new Usage.Storage(5, 0, 0));
 
         assertThat(usage.report(ADA, SINCE, DAY.plusDays(1), DAY.plusDays(3)).conversationsBySource()).isEmpty();
-        assertThat(usage.report(ADA, SINCE, DAY.plusDays(1), DAY.plusDays(3)).storage()).isEqualTo(new Usage.Storage(28, 1500));
-        assertThat(usage.storage(ADA, SINCE, DAY.minusDays(1))).isEqualTo(new Usage.Storage(0, 0));
+        assertThat(usage.report(ADA, SINCE, DAY.plusDays(1), DAY.plusDays(3)).storage()).isEqualTo(new Usage.Storage(28, 1500, 2000));
+        assertThat(usage.storage(ADA, SINCE, DAY.minusDays(1))).isEqualTo(new Usage.Storage(0, 0, 0));
     }
 
     /**

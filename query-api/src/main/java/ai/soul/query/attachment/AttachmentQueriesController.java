@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.BsonString;
 import org.bson.Document;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,7 +23,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The reads of attachments: a conversation's list, and the bytes of one, streamed from GridFS. */
@@ -56,10 +54,7 @@ public class AttachmentQueriesController {
         return Page.of(items, page, perPage, all.size(), request);
     }
 
-    /**
-     * The stored bytes with their type and length; the filename travels RFC 6266/5987-encoded
-     * ({@code filename*=UTF-8''...}), so any name is safe in the header.
-     */
+    /** The stored bytes with their type and length, and the filename as {@link Downloads#contentDisposition} writes it. */
     @GetMapping("/v1/attachments/{id}/content")
     void content(Caller caller, @PathVariable String id, HttpServletResponse response) throws IOException {
         Document attachment = (Ids.looksLike("att", id) ? attachments.find(caller.accountId(), id) : java.util.Optional.<Document>empty())
@@ -74,8 +69,7 @@ public class AttachmentQueriesController {
         try (in; OutputStream out = response.getOutputStream()) {
             response.setContentType(attachment.getString("mime_type"));
             response.setContentLengthLong(in.getGridFSFile().getLength());
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                    .filename(attachment.getString("filename"), StandardCharsets.UTF_8).build().toString());
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, Downloads.contentDisposition(attachment.getString("filename")));
             response.setHeader("X-Content-Type-Options", "nosniff");
             in.transferTo(out);
         }

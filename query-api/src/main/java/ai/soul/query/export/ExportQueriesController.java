@@ -5,6 +5,7 @@ import ai.soul.platform.auth.Caller;
 import ai.soul.platform.export.ExportResource;
 import ai.soul.platform.web.ApiException;
 import ai.soul.projections.export.Exports;
+import ai.soul.query.attachment.Downloads;
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;
@@ -13,7 +14,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,7 +24,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +76,7 @@ class ExportQueriesController {
     }
 
     /**
-     * The file with its type and length; the name goes RFC 6266/5987-encoded, and
+     * The file with its type and length; the name as {@link Downloads#contentDisposition} writes it, and
      * {@code nosniff} keeps a browser from reading it as anything else.
      */
     @GetMapping("/v1/exports/{id}/download")
@@ -101,8 +100,7 @@ class ExportQueriesController {
         try (in; OutputStream out = response.getOutputStream()) {
             response.setContentType(export.getString("content_type"));
             response.setContentLengthLong(in.getGridFSFile().getLength());
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                    .filename(export.getString("file_name"), StandardCharsets.UTF_8).build().toString());
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, Downloads.contentDisposition(export.getString("file_name")));
             response.setHeader("X-Content-Type-Options", "nosniff");
             in.transferTo(out);
         }

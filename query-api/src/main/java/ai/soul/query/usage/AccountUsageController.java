@@ -54,7 +54,7 @@ class AccountUsageController {
     record Tokens(long prompt, long completion, long total, Map<String, ModelTokens> byModel) {
     }
 
-    record StorageByType(double conversations, double attachments) {
+    record StorageByType(double conversations, double attachments, double exports) {
     }
 
     record UsedStorage(double totalMb, long totalBytes, StorageByType byType) {
@@ -116,7 +116,7 @@ class AccountUsageController {
                 new Messages(sum(r.messagesByRole()), r.messagesByRole()),
                 new Tokens(prompt, completion, prompt + completion, byModel),
                 new UsedStorage(mb(r.storage().total()), r.storage().total(),
-                        new StorageByType(mb(r.storage().conversations()), mb(r.storage().attachments()))),
+                        new StorageByType(mb(r.storage().conversations()), mb(r.storage().attachments()), mb(r.storage().exports()))),
                 new ApiRequests(r.requests(), r.requestsByEndpoint(), r.requestsByStatus()));
     }
 
