@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * a new broker on the same directory, in this JVM or another, carries on where the last one stopped.
  * <p>
  * Listens on 127.0.0.1 only, and only to clients that log in: other users of the machine reach the
- * port too. Clients log in as {@value #USER} with SASL/SCRAM-SHA-256 and the password kept in an
- * owner-only file ({@link #clientConfig()}). The broker's own connections (controller, inter-broker)
+ * port too. Clients log in as {@value #USER} with the password kept in an owner-only file, with
+ * SASL/SCRAM-SHA-256 ({@link #clientConfig()}) or SASL/PLAIN (for tools built on a librdkafka older
+ * than 2.6.1, which cannot do SCRAM with Kafka 4). The broker's own connections (controller, inter-broker)
  * use SASL/PLAIN on listeners of their own, with a password made afresh at each start and never
  * written down: KRaft keeps SCRAM credentials in its metadata log, which the controller must be able
  * to read before any credential exists. The client user is (re)created at each start through that
@@ -102,7 +103,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             Map<String, Integer> ports = PortFile.resolve(dataDir.resolve(PORTS_FILE), "broker", "controller", "internal");
             String internalPassword = OwnerOnly.newSecret(32);
-            KafkaConfig config = new KafkaConfig(settings(logDir, ports, internalPassword), false);
+            KafkaConfig config = new KafkaConfig(settings(logDir, ports, password, internalPassword), false);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(logDir);
             }
@@ -112,7 +113,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name,
                     SaslConfigs.SASL_MECHANISM, SCRAM,
-                    SaslConfigs.SASL_JAAS_CONFIG, jaas(ScramLoginModule.class, USER, password, null));
+                    SaslConfigs.SASL_JAAS_CONFIG, jaas(ScramLoginModule.class, USER, password));
             try {
                 // returns once the broker is unfenced and accepts requests
                 server.startup();
@@ -162,7 +163,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * Runs a broker as its own process: {@code EmbeddedKafkaBroker <dataDir> [<passwordFile>]}
      * (by default {@value #PASSWORD_FILE} under the directory). Clients log in as {@value #USER}
-     * with SCRAM-SHA-256 and the password in that file.
+     * with the password in that file.
      */
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 1 && args.length != 2) {
@@ -172,8 +173,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path dataDir = Path.of(args[0]);
         Path passwordFile = args.length == 2 ? Path.of(args[1]) : dataDir.resolve(PASSWORD_FILE);
         EmbeddedKafkaBroker broker = start(dataDir, passwordFile);
-        System.err.printf("Clients log in with SASL_PLAINTEXT, %s, user %s and the password in %s%n",
-                SCRAM, USER, passwordFile.toAbsolutePath());
+        System.err.printf("Clients log in with SASL_PLAINTEXT (%s or %s), user %s and the password in %s%n",
+                SCRAM, PLAIN, USER, passwordFile.toAbsolutePath());
         Standalone.runUntilTerminated(broker, broker.bootstrapServers());
     }
 
@@ -183,7 +184,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, internalBootstrap,
                 CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name,
                 SaslConfigs.SASL_MECHANISM, PLAIN,
-                SaslConfigs.SASL_JAAS_CONFIG, jaas(PlainLoginModule.class, INTERNAL_USER, internalPassword, null));
+                SaslConfigs.SASL_JAAS_CONFIG, jaas(PlainLoginModule.class, INTERNAL_USER, internalPassword));
         try (Admin admin = Admin.create(internal)) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
                             new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, SCRAM_ITERATIONS), password)))
@@ -212,13 +213,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /**
-     * A JAAS line: the client's {@code username} and {@code password}, and for a PLAIN server the one
-     * user it accepts ({@code serverUser}).
-     */
-    private static String jaas(Class<?> module, String username, String password, String serverUser) {
-        return module.getName() + " required username=\"" + username + "\" password=\"" + password + "\""
-                + (serverUser == null ? "" : " user_" + serverUser + "=\"" + password + "\"") + ";";
+    /** A client's JAAS line. */
+    private static String jaas(Class<?> module, String username, String password) {
+        return module.getName() + " required username=\"" + username + "\" password=\"" + password + "\";";
+    }
+
+    /** A PLAIN server's JAAS line: the one user it takes, and ({@code self}) who it is when it connects itself. */
+    private static String plainServer(String username, String password, boolean self) {
+        String login = self ? " username=\"" + username + "\" password=\"" + password + "\"" : "";
+        return PlainLoginModule.class.getName() + " required" + login + " user_" + username + "=\"" + password + "\";";
     }
 
     /**
@@ -254,7 +257,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties settings(Path logDir, Map<String, Integer> ports, String internalPassword) {
+    private static Properties settings(Path logDir, Map<String, Integer> ports, String password, String internalPassword) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
@@ -267,20 +270,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("listeners", client + "," + internal + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + ports.get("controller"));
         p.put("advertised.listeners", client + "," + internal);
         p.put("inter.broker.listener.name", INTERNAL_LISTENER);
-        // every listener requires a login: SCRAM for clients, PLAIN with this start's own password inside
+        // every listener requires a login: the client user inside, the broker's own with this start's password inside
         p.put("listener.security.protocol.map", String.join(",", CLIENT_LISTENER + ":SASL_PLAINTEXT",
                 INTERNAL_LISTENER + ":SASL_PLAINTEXT", CONTROLLER_LISTENER + ":SASL_PLAINTEXT"));
-        p.put("sasl.enabled.mechanisms", SCRAM);
         p.put("sasl.mechanism.inter.broker.protocol", PLAIN);
         p.put("sasl.mechanism.controller.protocol", PLAIN);
-        String internalJaas = jaas(PlainLoginModule.class, INTERNAL_USER, internalPassword, INTERNAL_USER);
         for (String listener : List.of(INTERNAL_LISTENER, CONTROLLER_LISTENER)) {
             String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
             p.put(prefix + "sasl.enabled.mechanisms", PLAIN);
-            p.put(prefix + "plain.sasl.jaas.config", internalJaas);
+            p.put(prefix + "plain.sasl.jaas.config", plainServer(INTERNAL_USER, internalPassword, true));
         }
-        p.put("listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".scram-sha-256.sasl.jaas.config",
-                ScramLoginModule.class.getName() + " required;");
+        // SCRAM for the apps (the password never crosses the socket); PLAIN too, with the same password,
+        // for tools whose librdkafka cannot do SCRAM with Kafka 4 (before 2.6.1: Debian 12's kcat)
+        String clients = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        p.put(clients + "sasl.enabled.mechanisms", SCRAM + "," + PLAIN);
+        p.put(clients + "scram-sha-256.sasl.jaas.config", ScramLoginModule.class.getName() + " required;");
+        p.put(clients + "plain.sasl.jaas.config", plainServer(USER, password, false));
         // one directory for partitions and the metadata log, so everything stays under dataDir
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
