@@ -270,7 +270,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("listeners", client + "," + internal + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + ports.get("controller"));
         p.put("advertised.listeners", client + "," + internal);
         p.put("inter.broker.listener.name", INTERNAL_LISTENER);
-        // every listener requires a login: the client user inside, the broker's own with this start's password inside
+        // every listener requires a login: clients as soul, the broker's own connections as broker (this start's password)
         p.put("listener.security.protocol.map", String.join(",", CLIENT_LISTENER + ":SASL_PLAINTEXT",
                 INTERNAL_LISTENER + ":SASL_PLAINTEXT", CONTROLLER_LISTENER + ":SASL_PLAINTEXT"));
         p.put("sasl.mechanism.inter.broker.protocol", PLAIN);
