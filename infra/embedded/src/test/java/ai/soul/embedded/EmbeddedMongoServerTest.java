@@ -81,6 +81,21 @@ class EmbeddedMongoServerTest {
     }
 
     @Test
+    void aDataDirectoryTooDeepForASocketGetsAPrivateSocketDirectoryOfItsOwn(@TempDir Path dir) {
+        Path deep = dir.resolve("d".repeat(60)).resolve("e".repeat(60)); // a socket's path has at most 107 bytes
+        Path socket;
+        try (EmbeddedMongoServer server = EmbeddedMongoServer.start(deep);
+             MongoClient client = MongoClients.create(server.connectionString())) {
+            socket = Path.of(URLDecoder.decode(server.connectionString().substring("mongodb://".length()), StandardCharsets.UTF_8));
+            assertThat(socket.startsWith(deep)).isFalse();
+            assertThat(socket.toString().getBytes(StandardCharsets.UTF_8).length).isLessThan(100);
+            assertThat(permissions(socket.getParent())).isEqualTo("rwx------");
+            client.getDatabase("readmodels").getCollection("things").insertOne(new Document("_id", "x"));
+        }
+        assertThat(socket.getParent()).as("removed with the server").doesNotExist();
+    }
+
+    @Test
     void mainRunsTheServerAsItsOwnProcessAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         Path stdout = dir.resolve("mongo.out");
         Process process = new ProcessBuilder(
@@ -109,6 +124,14 @@ class EmbeddedMongoServerTest {
         try (EmbeddedMongoServer server = EmbeddedMongoServer.start(dir.resolve("data"));
              MongoClient client = MongoClients.create(server.connectionString())) {
             assertThat(client.getDatabase("readmodels").getCollection("things").countDocuments()).isEqualTo(1);
+        }
+    }
+
+    private static String permissions(Path path) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
