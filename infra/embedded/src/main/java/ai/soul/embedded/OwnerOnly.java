@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -131,6 +132,8 @@ public final class OwnerOnly {
             if (!owner.equals(current)) {
                 Files.setPosixFilePermissions(path, owner);
             }
+        } catch (NoSuchFileException goneMeanwhile) {
+            // nothing left to protect
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
