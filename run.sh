@@ -11,5 +11,9 @@ source infra/scripts/java.sh
 JAR=infra/local/target/local-0.1.0-SNAPSHOT.jar
 java_and_jars run.sh "$JAR"
 
+# Everything the system writes is for this user only. The JVM sets the same umask itself once it
+# starts; this also covers what it writes before or beside that, such as a crash log (hs_err_pid*.log),
+# which may hold secrets from memory.
+umask 077
 # JAVA_OPTS is split on spaces on purpose.
 exec "$JAVA" ${JAVA_OPTS:-} -jar "$JAR" "$@"

@@ -101,14 +101,15 @@ final class Faults {
         Path kafkaDir = SystemProcess.mkdirs(work.resolve("outage/kafka"));
         Path data = SystemProcess.mkdirs(work.resolve("outage/data"));
         Path brokerLog = work.resolve("outage/broker.log");
+        Path passwordFile = work.resolve("outage/secrets/kafka-password");
         Path benchJar = repo.resolve("infra/bench/target/bench-0.1.0-SNAPSHOT.jar");
-        SystemProcess broker = SystemProcess.startBroker(benchJar, kafkaDir, brokerLog);
+        SystemProcess broker = SystemProcess.startBroker(benchJar, kafkaDir, passwordFile, brokerLog);
         String bootstrap = broker.address();
         int port = SystemProcess.freePort();
         Client client = new Client("http://127.0.0.1:" + port);
         Load load = new Load(client);
         Acked acked = new Acked(work.resolve("outage/acked.log"));
-        SystemProcess system = SystemProcess.startSystem(jar(), data, port, Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
+        SystemProcess system = SystemProcess.startSystem(jar(), data, port, SystemProcess.brokerEnvironment(bootstrap, passwordFile),
                 List.of("-Xmx2g"), work.resolve("outage/system.log"));
         system.awaitHealthy(client.base(), Duration.ofMinutes(3));
         List<Client.Account> accounts = accounts(client, 4);
@@ -121,7 +122,7 @@ final class Faults {
         log.printf("broker stopped (%d writes acknowledged so far)%n", down);
         LockSupport.parkNanos(outage.toNanos());
         long during = acked.count() - down;
-        broker = SystemProcess.startBroker(benchJar, kafkaDir, brokerLog);
+        broker = SystemProcess.startBroker(benchJar, kafkaDir, passwordFile, brokerLog);
         log.printf("broker restarted after %d s; %d writes were acknowledged while it was down%n", outage.toSeconds(), during);
         Load.OpenLoop result = running.join();
         log.printf("load finished: %d acknowledged, %d errors %s%n", result.ok(), result.errors(), result.errorKinds());

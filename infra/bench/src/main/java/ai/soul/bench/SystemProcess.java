@@ -1,5 +1,7 @@
 package ai.soul.bench;
 
+import ai.soul.embedded.EmbeddedKafkaBroker;
+
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -71,11 +73,14 @@ final class SystemProcess implements AutoCloseable {
         return start("system", builder, log);
     }
 
-    /** The embedded Kafka broker as its own process, on {@code dir}; returns once it printed READY. */
-    static SystemProcess startBroker(Path jar, Path dir, Path log) {
+    /**
+     * The embedded Kafka broker as its own process, on {@code dir}, its clients' password in
+     * {@code passwordFile}; returns once it printed READY.
+     */
+    static SystemProcess startBroker(Path jar, Path dir, Path passwordFile, Path log) {
         ProcessBuilder builder = new ProcessBuilder(java().toString(), "-Xmx512m", "-cp", jar.toString(),
                 "-Dloader.main=ai.soul.embedded.EmbeddedKafkaBroker", "org.springframework.boot.loader.launch.PropertiesLauncher",
-                dir.toString());
+                dir.toString(), passwordFile.toString());
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
         try {
             Process process = builder.start();
@@ -104,6 +109,21 @@ final class SystemProcess implements AutoCloseable {
                 process.destroyForcibly();
                 throw new IllegalStateException("broker did not start (see " + log + ")", e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The environment that points the system at a broker of {@link #startBroker}: its address and its login. */
+    static Map<String, String> brokerEnvironment(String bootstrap, Path passwordFile) {
+        try {
+            String password = Files.readString(passwordFile).strip();
+            return Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                    "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
+                    "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + EmbeddedKafkaBroker.USER + "\" password=\"" + password + "\";");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

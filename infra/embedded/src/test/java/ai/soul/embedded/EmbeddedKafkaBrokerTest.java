@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +22,8 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +34,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -125,11 +129,14 @@ class EmbeddedKafkaBrokerTest {
             String ready = read(stdout).strip();
             assertThat(ready).as(() -> "stderr: " + read(stderr)).startsWith("READY 127.0.0.1:");
             String bootstrap = ready.substring("READY ".length());
+            // as the broker says on stderr: the password is in a file under its directory
+            assertThat(read(stderr)).contains(dir.resolve("data").resolve(EmbeddedKafkaBroker.PASSWORD_FILE).toString());
+            Map<String, Object> login = login(bootstrap, Files.readString(dir.resolve("data").resolve(EmbeddedKafkaBroker.PASSWORD_FILE)));
 
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = Admin.create(login)) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
             }
-            try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+            try (KafkaProducer<String, String> producer = producer(login)) {
                 RecordMetadata written = producer.send(new ProducerRecord<>(TOPIC, "k", "v")).get(10, TimeUnit.SECONDS);
                 assertThat(written.offset()).isZero();
             }
@@ -143,6 +150,62 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
+    /** Finding 3 of issue 10: any local user could read and write the event log over loopback. */
+    @Test
+    void refusesClientsWithoutCredentials(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir)) {
+            try (Admin admin = admin(broker)) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+            }
+            Map<String, Object> anonymous = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(anonymous, new StringSerializer(), new StringSerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, "k", "forged")).get(10, TimeUnit.SECONDS))
+                        .as("a producer without credentials").isNotNull();
+            }
+            Map<String, Object> anonymousReader = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(anonymousReader, new StringDeserializer(), new StringDeserializer())) {
+                assertThatThrownBy(() -> consumer.listTopics(Duration.ofSeconds(3))).as("a consumer without credentials")
+                        .isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            }
+
+            Map<String, Object> guessed = with(login(broker.bootstrapServers(), "guessed"), ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(guessed, new StringSerializer(), new StringSerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, "k", "forged")).get(10, TimeUnit.SECONDS))
+                        .as("a producer with a wrong password").satisfies(EmbeddedKafkaBrokerTest::authenticationFailed);
+            }
+            Map<String, Object> guessedReader = with(login(broker.bootstrapServers(), "guessed"), ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(guessedReader, new StringDeserializer(), new StringDeserializer())) {
+                assertThatThrownBy(() -> consumer.listTopics(Duration.ofSeconds(3))).as("a consumer with a wrong password")
+                        .satisfies(EmbeddedKafkaBrokerTest::authenticationFailed);
+            }
+            // PLAIN (for tools whose librdkafka cannot do SCRAM with Kafka 4) takes the same password only
+            String password = Files.readString(dir.resolve(EmbeddedKafkaBroker.PASSWORD_FILE));
+            try (KafkaProducer<String, String> producer = producer(plain(broker, "guessed"))) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, "k", "forged")).get(10, TimeUnit.SECONDS))
+                        .as("PLAIN with a wrong password").satisfies(EmbeddedKafkaBrokerTest::authenticationFailed);
+            }
+            try (KafkaProducer<String, String> producer = producer(plain(broker, password))) {
+                assertThat(producer.send(new ProducerRecord<>(TOPIC, "k", "v")).get(10, TimeUnit.SECONDS).offset()).isZero();
+            }
+            // and SCRAM, as the apps log in
+            try (KafkaProducer<String, String> producer = producer(broker.clientConfig())) {
+                assertThat(producer.send(new ProducerRecord<>(TOPIC, "k", "v")).get(10, TimeUnit.SECONDS).offset()).isEqualTo(1);
+            }
+            assertThat(Files.getPosixFilePermissions(dir.resolve(EmbeddedKafkaBroker.PASSWORD_FILE)))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+    }
+
+    private static void authenticationFailed(Throwable thrown) {
+        Throwable cause = thrown;
+        while (cause != null && !(cause instanceof SaslAuthenticationException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).as("a SASL authentication failure in " + thrown).isNotNull();
+    }
+
     private static EmbeddedKafkaBroker timed(String what, Path dir) {
         long started = System.nanoTime();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
@@ -151,7 +214,7 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static void produce(EmbeddedKafkaBroker broker, int count) throws Exception {
-        try (KafkaProducer<String, String> producer = producer(broker.bootstrapServers())) {
+        try (KafkaProducer<String, String> producer = producer(broker.clientConfig())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 sent.add(producer.send(new ProducerRecord<>(TOPIC, "key-" + i, "event-" + i)));
@@ -162,9 +225,8 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
-    private static KafkaProducer<String, String> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private static KafkaProducer<String, String> producer(Map<String, Object> login) {
+        return new KafkaProducer<>(with(login,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0),
@@ -172,8 +234,7 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static KafkaConsumer<String, String> consumer(EmbeddedKafkaBroker broker) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        return new KafkaConsumer<>(with(broker.clientConfig(),
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
@@ -181,7 +242,28 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static Admin admin(EmbeddedKafkaBroker broker) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        return Admin.create(broker.clientConfig());
+    }
+
+    private static Map<String, Object> login(String bootstrap, String password) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+                SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-256",
+                SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"soul\" password=\"" + password + "\";");
+    }
+
+    private static Map<String, Object> plain(EmbeddedKafkaBroker broker, String password) {
+        return with(broker.clientConfig(), SaslConfigs.SASL_MECHANISM, "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"soul\" password=\"" + password + "\";",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> config, Object... more) {
+        Map<String, Object> all = new HashMap<>(config);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put((String) more[i], more[i + 1]);
+        }
+        return all;
     }
 
     private static Properties ports(Path dir) throws IOException {

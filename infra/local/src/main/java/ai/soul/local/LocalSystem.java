@@ -2,17 +2,13 @@ package ai.soul.local;
 
 import ai.soul.embedded.EmbeddedKafkaBroker;
 import ai.soul.embedded.EmbeddedMongoServer;
+import ai.soul.embedded.OwnerOnly;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import ai.soul.platform.auth.AccessTokens;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +16,14 @@ import java.util.Map;
 /**
  * The whole system in this JVM: an embedded Kafka broker and MongoDB-compatible server under the
  * data directory (each unless an external one is configured), then both apps in one context.
+ * <p>
+ * Closed to the machine's other users: the data directory and everything in it is readable by its
+ * owner only ({@link OwnerOnly}), the broker takes only clients that log in with the password kept
+ * under {@code secrets/}, and the MongoDB server listens on a Unix socket inside the data directory.
  */
 public final class LocalSystem implements AutoCloseable {
+
+    private static final String SECRETS = "secrets";
 
     private final EmbeddedKafkaBroker broker;
     private final EmbeddedMongoServer mongo;
@@ -38,21 +40,22 @@ public final class LocalSystem implements AutoCloseable {
      * @param extraArgs   further Spring arguments ({@code --name=value}), which win over everything else
      */
     public static LocalSystem start(Path dataDir, int port, Map<String, String> env, String... extraArgs) {
-        Path data = dataDir.toAbsolutePath();
+        Path data = OwnerOnly.directory(dataDir.toAbsolutePath());
         List<String> args = new ArrayList<>(List.of("--DATA_DIR=" + data, "--server.port=" + port));
         EmbeddedKafkaBroker broker = null;
         EmbeddedMongoServer mongo = null;
         try {
             if (blank(env.get("KAFKA_BOOTSTRAP_SERVERS"))) {
-                broker = EmbeddedKafkaBroker.start(data.resolve("kafka"));
-                args.add("--spring.kafka.bootstrap-servers=" + broker.bootstrapServers());
+                broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), data.resolve(SECRETS).resolve("kafka-password"));
+                args.addAll(kafkaArguments(broker.clientConfig()));
             }
             if (blank(env.get("MONGODB_URI"))) {
                 mongo = EmbeddedMongoServer.start(data.resolve("readmodels"));
                 args.add("--spring.mongodb.uri=" + mongo.connectionString());
             }
             if (blank(env.get("SOUL_TOKEN_SECRET"))) {
-                args.add("--soul.auth.token-secret=" + tokenSecret(data));
+                // the access-token secret of this data directory, so tokens outlive a restart
+                args.add("--soul.auth.token-secret=" + OwnerOnly.secret(data.resolve(SECRETS).resolve("token-secret"), 48));
             }
             args.addAll(List.of(extraArgs));
             var context = SpringApplication.run(LocalApplication.class, args.toArray(String[]::new));
@@ -80,26 +83,15 @@ public final class LocalSystem implements AutoCloseable {
         if (broker != null) broker.close();
     }
 
-    /**
-     * The access-token secret of this data directory, made on first start and readable by its owner
-     * only, so tokens outlive a restart without anyone having to invent a secret.
-     */
-    private static String tokenSecret(Path data) {
-        Path file = data.resolve("secrets").resolve("token-secret");
-        try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, AccessTokens.newSecret());
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // a file system without POSIX permissions: the data directory's own protection applies
-                }
-            }
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the access-token secret under " + file, e);
-        }
+    /** The embedded broker's address and login, as the apps' Kafka settings. */
+    private static List<String> kafkaArguments(Map<String, Object> client) {
+        List<String> args = new ArrayList<>();
+        client.forEach((name, value) -> args.add(switch (name) {
+            case CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG -> "--spring.kafka.bootstrap-servers=" + value;
+            case CommonClientConfigs.SECURITY_PROTOCOL_CONFIG -> "--spring.kafka.security.protocol=" + value;
+            default -> "--spring.kafka.properties." + name + "=" + value;
+        }));
+        return args;
     }
 
     private static boolean blank(String value) {

@@ -19,8 +19,8 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
@@ -87,9 +88,10 @@ class ReadModelsFromTheLogTest {
         broker = EmbeddedKafkaBroker.start(data.resolve("kafka"));
         mongoServer = EmbeddedMongoServer.start(data.resolve("mongo"));
         mongo = MongoClients.create(mongoServer.connectionString());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        admin = Admin.create(broker.clientConfig());
+        Map<String, Object> producerConfig = new HashMap<>(broker.clientConfig());
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
@@ -126,6 +128,9 @@ class ReadModelsFromTheLogTest {
                     "--server.port=0",
                     "--spring.main.banner-mode=off",
                     "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                    "--spring.kafka.security.protocol=" + broker.clientConfig().get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG),
+                    "--spring.kafka.properties.sasl.mechanism=" + broker.clientConfig().get(SaslConfigs.SASL_MECHANISM),
+                    "--spring.kafka.properties.sasl.jaas.config=" + broker.clientConfig().get(SaslConfigs.SASL_JAAS_CONFIG),
                     "--spring.mongodb.uri=" + mongoServer.connectionString(),
                     "--soul.mongodb.database=" + database,
                     "--soul.kafka.topic=" + topic,
