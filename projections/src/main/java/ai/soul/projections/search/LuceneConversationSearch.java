@@ -107,6 +107,8 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    /** scores use the statistics of the account's own documents: see AccountSearcher */
+    private final AccountSearcher.AccountDocs accountDocs = new AccountSearcher.AccountDocs();
     private long lastCommit = System.nanoTime() - COMMIT_INTERVAL_NANOS;
 
     public LuceneConversationSearch(Path path) {
@@ -364,8 +366,9 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
         Query full = query.build();
         int depth = Math.min(q.page() * q.perPage(), MAX_DEPTH);
         try {
-            IndexSearcher searcher = searchers.acquire();
+            IndexSearcher acquired = searchers.acquire();
             try {
+                IndexSearcher searcher = new AccountSearcher(acquired.getIndexReader(), q.accountId(), accountDocs);
                 TopDocs top = q.sort() == Sort.CREATED_AT
                         ? searcher.search(full, depth, new org.apache.lucene.search.Sort(
                                 new SortField(CREATED_AT, SortField.Type.LONG, true)), true)
@@ -384,7 +387,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                 }
                 return new Result(hits, total);
             } finally {
-                searchers.release(searcher);
+                searchers.release(acquired);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the search index", e);
@@ -398,8 +401,9 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                 .add(new TermQuery(new Term(ACCOUNT, accountId)), Occur.FILTER)
                 .build();
         try {
-            IndexSearcher searcher = searchers.acquire();
+            IndexSearcher acquired = searchers.acquire();
             try {
+                IndexSearcher searcher = new AccountSearcher(acquired.getIndexReader(), accountId, accountDocs);
                 StoredFields stored = searcher.storedFields();
                 List<String> ids = new ArrayList<>();
                 for (ScoreDoc hit : searcher.search(query, limit).scoreDocs) {
@@ -407,7 +411,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                 }
                 return ids;
             } finally {
-                searchers.release(searcher);
+                searchers.release(acquired);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the search index", e);

@@ -191,4 +191,95 @@ class LuceneConversationSearchTest {
             assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
         }
     }
+
+    // ---- finding 4 of issue 10: an account's scores come from its own documents only ----
+
+    private float score(String account, String text) {
+        List<Hit> hits = find(account, text);
+        assertThat(hits).as(text).hasSize(1);
+        return hits.get(0).score();
+    }
+
+    /** The reproduction: A's score for a rare word fell from 0.43 to 0.06 after B wrote 8 conversations containing it. */
+    @Test
+    void anAccountsScoresStayTheSameWhateverAnotherAccountWrites() {
+        create("conv_a1", ACME, "Trip notes", "We talked about the quokka on Rottnest island and the ferry times.");
+        create("conv_a2", ACME, "Budget", "The ferry budget for the team, and the hotel.");
+        create("conv_a3", ACME, "Quokka photos", "Photos of the island.");
+        applyNew();
+        List<String> queries = List.of("quokka", "ferry", "ferry island", "\"ferry times\"", "title:budget", "hotel OR quokka");
+        Map<String, Map<String, Float>> before = scores(ACME, queries);
+        assertThat(before.get("quokka")).containsOnlyKeys("conv_a1", "conv_a3");
+
+        // B writes 8 conversations with the rare word: the index's document frequency of it goes from 2 to 10
+        for (int i = 0; i < 8; i++) {
+            create("conv_b" + i, OTHER, "Quokka " + i, "quokka ferry island quokka");
+        }
+        applyNew();
+        assertThat(ids(OTHER, "quokka")).hasSize(8);
+        assertThat(scores(ACME, queries)).isEqualTo(before);
+
+        // long texts of B move the index's average lengths of title and text a long way
+        String longText = String.join(" ", java.util.Collections.nCopies(400, "ferry island timetable quokka harbour"));
+        for (int i = 0; i < 8; i++) {
+            create("conv_long" + i, OTHER, longText, longText);
+            message("conv_long" + i, OTHER, 0, longText);
+        }
+        // and B's updates and deletions leave deleted documents behind until a merge
+        history.add("conv_b0", new ConversationUpdated("conv_b0", OTHER, "Quokka again", "island island", null, null, null, null));
+        history.add("conv_b1", new ConversationDeleted("conv_b1", OTHER));
+        applyNew();
+        assertThat(scores(ACME, queries)).isEqualTo(before);
+
+        // the statistics are the account's own: its own writes do move its scores
+        create("conv_a4", ACME, "More quokka", "quokka quokka quokka");
+        applyNew();
+        assertThat(scores(ACME, List.of("quokka")).get("quokka").get("conv_a1")).isNotEqualTo(before.get("quokka").get("conv_a1"));
+    }
+
+    /** The same holds for the list's {@code search}, which keeps the best matches by score. */
+    @Test
+    void theBestMatchesOfAnAccountDoNotDependOnAnotherAccount() {
+        create("conv_a1", ACME, "Ferry", "ferry ferry ferry timetable");
+        create("conv_a2", ACME, "Timetable", "The timetable of the ferry, printed and pinned on the board.");
+        applyNew();
+        List<String> best = search.matchingIds(ACME, "ferry OR timetable", 1);
+        assertThat(best).containsExactly("conv_a1");
+        for (int i = 0; i < 20; i++) {
+            create("conv_b" + i, OTHER, "Ferry " + i, "ferry ferry ferry ferry");
+        }
+        applyNew();
+        assertThat(search.matchingIds(ACME, "ferry OR timetable", 1)).isEqualTo(best);
+    }
+
+    /** Each query's hits and their scores, best first. */
+    private Map<String, Map<String, Float>> scores(String account, List<String> queries) {
+        Map<String, Map<String, Float>> scores = new java.util.LinkedHashMap<>();
+        for (String query : queries) {
+            Map<String, Float> hits = new java.util.LinkedHashMap<>();
+            find(account, query).forEach(hit -> hits.put(hit.id(), hit.score()));
+            scores.put(query, hits);
+        }
+        return scores;
+    }
+
+    /** The counts kept per segment and account follow the account's own updates and deletions. */
+    @Test
+    void scoresAfterTheAccountsOwnUpdatesAndDeletionsAreThoseOfAFreshlyOpenedIndex() {
+        create("conv_a1", ACME, "Ferry", "ferry timetable and the harbour");
+        create("conv_a2", ACME, "Harbour", "harbour harbour ferry");
+        create("conv_a3", ACME, "Island", "island ferry");
+        create("conv_x", OTHER, "Ferry", "ferry ferry");
+        applyNew();
+        List<String> queries = List.of("ferry", "harbour", "ferry harbour", "island OR harbour");
+        Map<String, Map<String, Float>> first = scores(ACME, queries);
+        message("conv_a1", ACME, 0, "a long message about the ferry and the harbour and the island and the weather");
+        history.add("conv_a2", new ConversationDeleted("conv_a2", ACME));
+        applyNew();
+        Map<String, Map<String, Float>> warm = scores(ACME, queries);
+        assertThat(warm).isNotEqualTo(first);
+        search.close();
+        search = new LuceneConversationSearch(dir);
+        assertThat(scores(ACME, queries)).isEqualTo(warm);
+    }
 }
