@@ -23,9 +23,6 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
-import org.apache.lucene.queryparser.classic.ParseException;
-import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -364,7 +361,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
             query.add(new TermQuery(new Term(SENTIMENT, q.sentiment().toLowerCase(Locale.ROOT))), Occur.FILTER);
         }
         Query full = query.build();
-        int depth = Math.min(q.page() * q.perPage(), MAX_DEPTH);
+        int depth = (int) Math.min((long) q.page() * q.perPage(), MAX_DEPTH);
         try {
             IndexSearcher acquired = searchers.acquire();
             try {
@@ -374,7 +371,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                                 new SortField(CREATED_AT, SortField.Type.LONG, true)), true)
                         : searcher.search(full, depth);
                 long total = top.totalHits.relation == TotalHits.Relation.EQUAL_TO ? top.totalHits.value : searcher.count(full);
-                int from = Math.min((q.page() - 1) * q.perPage(), top.scoreDocs.length);
+                int from = (int) Math.min((q.page() - 1L) * q.perPage(), top.scoreDocs.length);
                 ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, from, top.scoreDocs.length);
                 TopDocs pageDocs = new TopDocs(top.totalHits, page);
                 String[] snippets = highlighter(searcher).highlight(TEXT, parsed, pageDocs, 1);
@@ -391,6 +388,8 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the search index", e);
+        } catch (TooManyClauses e) {
+            throw QuerySyntax.tooComplex(e);
         }
     }
 
@@ -415,28 +414,14 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the search index", e);
+        } catch (TooManyClauses e) {
+            throw QuerySyntax.tooComplex(e);
         }
     }
 
-    /**
-     * The classic query syntax over title and text: words (all must match), "phrases", prefixes
-     * (pric*), OR, -excluded, field:word. A leading wildcard is refused: it would scan every term.
-     */
+    /** The syntax of {@link QuerySyntax} over title and text. */
     private Query parse(String text) {
-        MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[]{TITLE, TEXT}, analyzer, BOOSTS);
-        parser.setDefaultOperator(QueryParser.Operator.AND);
-        parser.setAllowLeadingWildcard(false);
-        try {
-            return parser.parse(text);
-        } catch (ParseException | TooManyClauses e) {
-            throw new InvalidQueryException("The query cannot be parsed: " + firstLine(e.getMessage()), e);
-        }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) return "invalid syntax";
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return QuerySyntax.parse(text, new String[]{TITLE, TEXT}, analyzer, BOOSTS);
     }
 
     /** Snippets as HTML: the text escaped, each hit in {@code <mark>}, a cut marked with an ellipsis. */

@@ -282,4 +282,81 @@ class LuceneConversationSearchTest {
         search = new LuceneConversationSearch(dir);
         assertThat(scores(ACME, queries)).isEqualTo(warm);
     }
+
+    // ---- finding 9 of issue 10: the syntax is what the README documents, and its work is bounded ----
+
+    @Test
+    void slashesAreTextNeverARegularExpression() {
+        pricingHistory();
+        create("conv_s", ACME, "Support", "Support is 24/7 and the roadmap is public.");
+        applyNew();
+        // the reproduction: a regular expression too complex to determinize; now the brackets are a broken range
+        assertThatThrownBy(() -> find(ACME, "/[a-z]{1,20000}/")).isInstanceOf(ConversationSearch.InvalidQueryException.class)
+                .hasMessageStartingWith("The query cannot be parsed");
+        // the other reproduction: a regular expression around the rule against leading wildcards; now a word with a * inside
+        assertThatThrownBy(() -> find(ACME, "/.*/")).isInstanceOf(ConversationSearch.InvalidQueryException.class)
+                .hasMessageContaining("Only a * at the end of a word");
+        for (String bad : List.of("/road.*/", "/.*", ".*/", "/*")) {
+            assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        }
+        assertThat(ids(ACME, "24/7")).containsExactly("conv_s");
+        assertThat(ids(ACME, "\"24/7 and\"")).containsExactly("conv_s");
+        assertThat(ids(ACME, "roadmap/")).containsExactlyInAnyOrder("conv_c", "conv_s");
+    }
+
+    @Test
+    void leadingWildcardsAreRefusedInEveryForm() {
+        pricingHistory();
+        for (String bad : List.of("*ricing", "?ricing", "*", "?", "title:*ricing", "text:?ricing", "(*ricing)", "pricing OR *ing",
+                "\"pricing\" *ing", "*:*", "title:*", "-*ricing")) {
+            assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        }
+    }
+
+    @Test
+    void termExpansionIsBoundedAndWhatIsNotDocumentedIsRefusedWithAReason() {
+        pricingHistory();
+        assertThat(ids(ACME, "pri*")).containsExactly("conv_a", "conv_b");
+        assertThat(ids(ACME, "title:pri* OR onb* OR roa*")).containsExactlyInAnyOrder("conv_a", "conv_b", "conv_c");
+        Map<String, String> refused = Map.of(
+                "pr*", "at least 3 characters",
+                "pri* onb* roa* wee*", "at most 3 prefixes",
+                "pr?cing", "Only a * at the end of a word",
+                "pri*ing", "Only a * at the end of a word",
+                "pricing~", "Fuzzy",
+                "pricing~2", "Fuzzy",
+                "title:[a TO z]", "Ranges",
+                "{a TO z}", "Ranges");
+        refused.forEach((bad, reason) -> assertThatThrownBy(() -> find(ACME, bad)).as(bad)
+                .isInstanceOf(ConversationSearch.InvalidQueryException.class).hasMessageContaining(reason));
+        assertThatThrownBy(() -> search.matchingIds(ACME, "pricing~", 10)).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        // what stays: phrases with slop, boosts, grouping, exclusion
+        assertThat(ids(ACME, "\"seats tiers\"")).isEmpty();
+        assertThat(ids(ACME, "\"seats tiers\"~3")).containsExactly("conv_a");
+        assertThat(ids(ACME, "(pricing OR roadmap) -onboarding title:weekly^3")).containsExactly("conv_c");
+    }
+
+    @Test
+    void theLongestQueriesTheEndpointTakesAreAnswered() {
+        pricingHistory();
+        String words = String.join(" ", java.util.Collections.nCopies(62, "pricing"));
+        assertThat(ids(ACME, words)).containsExactly("conv_a", "conv_b");
+        String nested = "(".repeat(240) + "pricing" + ")".repeat(240);
+        assertThat(ids(ACME, nested)).containsExactly("conv_a", "conv_b");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; many.length() < 490; i++) {
+            many.append("w").append(i).append(" OR ");
+        }
+        assertThat(ids(ACME, many + "pricing")).containsExactly("conv_a", "conv_b");
+        String phrase = "\"" + String.join(" ", java.util.Collections.nCopies(120, "pricing")).substring(0, 480) + "\"~1000";
+        assertThat(ids(ACME, phrase)).isEmpty();
+    }
+
+    @Test
+    void aPageBeyondTheIntegerRangeDoesNotWrapAround() {
+        pricingHistory();
+        var result = search.search(new Request(ACME, "pricing", null, null, List.of(), null, Sort.RELEVANCE, Integer.MAX_VALUE, 100));
+        assertThat(result.hits()).isEmpty();
+        assertThat(result.total()).isEqualTo(2);
+    }
 }
