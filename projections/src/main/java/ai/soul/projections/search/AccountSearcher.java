@@ -54,10 +54,13 @@ final class AccountSearcher extends IndexSearcher {
         this.accountDocs = accountDocs;
     }
 
+    /**
+     * The term's document frequency in the account. Its total frequency is given as the document
+     * frequency: BM25 does not read it, and counting it would decode every frequency block.
+     */
     @Override
     public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq) throws IOException {
         long ownDocFreq = 0;
-        long ownTotalTermFreq = 0;
         for (LeafReaderContext leaf : getIndexReader().leaves()) {
             AccountDocs.Segment own = accountDocs.of(leaf.reader(), account);
             PostingsEnum postings = own.count == 0 ? null : postings(leaf.reader(), term);
@@ -67,15 +70,12 @@ final class AccountSearcher extends IndexSearcher {
             DocIdSetIterator both = ConjunctionUtils.intersectIterators(List.of(own.docs.iterator(), postings));
             while (both.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
                 ownDocFreq++;
-                ownTotalTermFreq += postings.freq();
             }
         }
-        if (ownDocFreq == 0) {
-            // none of the account's documents has the term, so it scores none of them; the query only
-            // needs valid statistics (Lucene refuses a frequency of 0)
-            return new TermStatistics(term.bytes(), 1, 1);
-        }
-        return new TermStatistics(term.bytes(), ownDocFreq, ownTotalTermFreq);
+        // none of the account's documents has the term: it scores none of them, and the query only
+        // needs valid statistics (Lucene refuses a frequency of 0)
+        long frequency = Math.max(ownDocFreq, 1);
+        return new TermStatistics(term.bytes(), frequency, frequency);
     }
 
     @Override
@@ -108,14 +108,14 @@ final class AccountSearcher extends IndexSearcher {
         return new CollectionStatistics(field, docs, withField, length, withField);
     }
 
-    /** The term's postings with frequencies in the leaf, or null when the leaf does not have it. */
+    /** The term's documents in the leaf, or null when the leaf does not have it. */
     private static PostingsEnum postings(LeafReader reader, Term term) throws IOException {
         Terms terms = reader.terms(term.field());
         if (terms == null) {
             return null;
         }
         TermsEnum iterator = terms.iterator();
-        return iterator.seekExact(term.bytes()) ? iterator.postings(null, PostingsEnum.FREQS) : null;
+        return iterator.seekExact(term.bytes()) ? iterator.postings(null, PostingsEnum.NONE) : null;
     }
 
     /**
