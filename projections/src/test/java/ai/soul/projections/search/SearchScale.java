@@ -41,7 +41,7 @@ public final class SearchScale {
         for (int i = 2; longest.length() < 490; i++) {
             longest.append(" OR w").append(i * 7);
         }
-        String[] queries = {"w1", "w50", "w2000", "w30000", "w7 w90", "\"w1 w2\"", "w12*", "w123*", "title:w3 OR w40",
+        String[] queries = {"w1", "w50", "w2000", "w30000", "w7 w90", "\"w1 w2\"", "w12*", "w123*", "w10* OR w11* OR w12*", "title:w3 OR w40",
                 longest.toString()};
         try (LuceneConversationSearch search = new LuceneConversationSearch(dir)) {
             if (!exists) {
