@@ -198,4 +198,102 @@ class SearchE2ETest {
         awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
         assertThat(api.get("/actuator/projections/nothing", null).status()).isEqualTo(404);
     }
+
+    // ---- issue 10, finding 4: an account's scores come from its own conversations only ----
+
+    /** Each hit's id and score, in order. */
+    private static Map<String, Double> scores(JsonNode body) {
+        Map<String, Double> scores = new java.util.LinkedHashMap<>();
+        body.get("data").forEach(hit -> scores.put(hit.get("id").asString(), hit.get("score").asDouble()));
+        return scores;
+    }
+
+    /** The reproduction: A's score for a rare word fell from 0.43 to 0.06 after B wrote 8 conversations containing it. */
+    @Test
+    void anAccountsScoresDoNotMoveWhenAnotherAccountWrites() {
+        String a = api.register("search-a-" + System.nanoTime() + "@example.com");
+        String b = api.register("search-b-" + System.nanoTime() + "@example.com");
+        String trip = create(a, "Trip notes", "We saw a quokka on the island, then took the ferry back.");
+        String photos = create(a, "Quokka photos", "Photos from the island.");
+        String budget = create(a, "Budget", "The ferry budget and the hotel.");
+        List<String> queries = List.of("quokka", "ferry island", "\"ferry back\"", "hotel OR quokka");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                ids(search(a, "{\"query\": \"hotel OR quokka\"}").body()), found -> found.size() == 3);
+        assertThat(ids(search(a, "{\"query\": \"hotel OR quokka\"}").body())).containsExactlyInAnyOrder(trip, photos, budget);
+        assertThat(ids(search(a, "{\"query\": \"quokka\"}").body())).containsExactlyInAnyOrder(trip, photos);
+        Map<String, Map<String, Double>> before = new java.util.LinkedHashMap<>();
+        queries.forEach(q -> before.put(q, scores(search(a, Api.JSON.writeValueAsString(Map.of("query", q))).body())));
+
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            written.add(create(b, "Quokka " + i, "quokka ferry island quokka"));
+        }
+        String longText = String.join(" ", java.util.Collections.nCopies(400, "ferry island quokka harbour")).substring(0, 9_000);
+        for (int i = 0; i < 4; i++) {
+            written.add(create(b, "Quokka ferry island harbour timetable " + i, longText));
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                search(b, "{\"query\": \"quokka\", \"per_page\": 100}").body().get("meta").get("total").asLong() == written.size());
+
+        queries.forEach(q -> assertThat(scores(search(a, Api.JSON.writeValueAsString(Map.of("query", q))).body())).as(q)
+                .isEqualTo(before.get(q)));
+    }
+
+    // ---- issue 10, finding 9: the syntax is the documented one and every request's work is bounded ----
+
+    @Test
+    void regularExpressionsAndWildcardsAreNeverRunAndAnswerTheEnvelope() {
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        // the reproductions: a regular expression too complex to determinize (was 500), and one round the leading-wildcard rule
+        assertFields(search(key, "{\"query\": \"/[a-z]{1,20000}/\"}"), "query");
+        assertFields(search(key, "{\"query\": \"/.*/\"}"), "query");
+        for (String bad : List.of("?ricing", "title:*ricing", "*", "*:*", "pr*", "pr?cing", "pricing~", "title:[a TO z]",
+                "pri* onb* roa* wee*")) {
+            Api.Response refused = search(key, Api.JSON.writeValueAsString(Map.of("query", bad)));
+            assertFields(refused, "query");
+            assertThat(refused.body().get("error").get("details").get("fields").get("query").get(0).asString()).as(bad).isNotBlank();
+        }
+        assertThat(search(key, "{\"query\": \"pr*\"}").body().get("error").get("details").get("fields").get("query").get(0).asString())
+                .contains("at least 3 characters");
+        // a slash is text
+        assertThat(search(key, "{\"query\": \"24/7\"}").status()).isEqualTo(200);
+        // the list's search takes the same syntax: 400 for a query parameter
+        for (String bad : List.of("/.*/", "/[a-z]{1,20000}/", "?ricing", "pricing~")) {
+            assertError(api.get("/v1/conversations?search=" + URLEncoder.encode(bad, StandardCharsets.UTF_8), key), 400, "bad_request");
+        }
+        // and nothing changed
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        awaitSearch(key, "{\"query\": \"pric* onboard*\"}", List.of(pricingOnce));
+    }
+
+    @Test
+    void whatOnceGrewTheWorkOrOverflowedAnswersTheEnvelope() {
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+        assertFields(search(key, "{\"query\": \"pricing\", \"page\": 2147483647}"), "page");
+        assertFields(search(key, "{\"query\": \"pricing\", \"page\": 2147483647, \"per_page\": 100}"), "page");
+        assertFields(search(key, "{\"query\": \"pricing\", \"per_page\": 2147483647}"), "per_page");
+        assertError(search(key, "{\"query\": \"pricing\", \"page\": 2147483648}"), 400, "bad_request");
+        assertFields(search(key, "{\"query\": \"pricing\", \"page\": -2147483648}"), "page");
+        assertFields(search(key, "{\"query\": \"pricing\", \"filters\": {\"topics\": "
+                + Api.JSON.writeValueAsString(java.util.Collections.nCopies(10_000, "pricing")) + "}}"), "filters.topics");
+        // dates whose milliseconds do not fit a long (was 500)
+        assertFields(search(key, "{\"query\": \"pricing\", \"filters\": {\"date_from\": \"+999999999-12-31T00:00:00Z\"}}"),
+                "filters.date_from");
+        assertFields(search(key, "{\"query\": \"pricing\", \"filters\": {\"date_to\": \"-999999999-01-01T00:00:00Z\"}}"),
+                "filters.date_to");
+        assertFields(search(key, "{\"query\": \"pricing\", \"filters\": {\"date_from\": \"+10000-01-01T00:00:00Z\"}}"),
+                "filters.date_from");
+        // the longest queries answer
+        String nested = "(".repeat(246) + "pricing" + ")".repeat(246);
+        awaitSearch(key, Api.JSON.writeValueAsString(Map.of("query", nested)), List.of(pricingTitle, pricingOnce));
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; many.length() < 480; i++) {
+            many.append("w").append(i).append(" OR ");
+        }
+        awaitSearch(key, Api.JSON.writeValueAsString(Map.of("query", many + "pricing")), List.of(pricingTitle, pricingOnce));
+        awaitSearch(key, "{\"query\": \"pricing\", \"filters\": {\"date_from\": \"0001-01-01\", \"date_to\": \"9999-12-31\"}}",
+                List.of(pricingTitle, pricingOnce));
+        // and nothing changed
+        awaitSearch(key, "{\"query\": \"pricing\"}", List.of(pricingTitle, pricingOnce));
+    }
 }

@@ -23,11 +23,9 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
-import org.apache.lucene.queryparser.classic.ParseException;
-import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.IndexSearcher.TooManyClauses;
 import org.apache.lucene.search.Query;
@@ -107,6 +105,8 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    /** scores use the statistics of the account's own documents: see AccountSearcher */
+    private final AccountSearcher.AccountDocs accountDocs = new AccountSearcher.AccountDocs();
     private long lastCommit = System.nanoTime() - COMMIT_INTERVAL_NANOS;
 
     public LuceneConversationSearch(Path path) {
@@ -362,32 +362,39 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
             query.add(new TermQuery(new Term(SENTIMENT, q.sentiment().toLowerCase(Locale.ROOT))), Occur.FILTER);
         }
         Query full = query.build();
-        int depth = Math.min(q.page() * q.perPage(), MAX_DEPTH);
+        int depth = (int) Math.min((long) q.page() * q.perPage(), MAX_DEPTH);
         try {
-            IndexSearcher searcher = searchers.acquire();
+            IndexSearcher acquired = searchers.acquire();
             try {
+                IndexSearcher searcher = new AccountSearcher(acquired.getIndexReader(), q.accountId(), accountDocs);
                 TopDocs top = q.sort() == Sort.CREATED_AT
                         ? searcher.search(full, depth, new org.apache.lucene.search.Sort(
                                 new SortField(CREATED_AT, SortField.Type.LONG, true)), true)
                         : searcher.search(full, depth);
                 long total = top.totalHits.relation == TotalHits.Relation.EQUAL_TO ? top.totalHits.value : searcher.count(full);
-                int from = Math.min((q.page() - 1) * q.perPage(), top.scoreDocs.length);
+                int from = (int) Math.min((q.page() - 1L) * q.perPage(), top.scoreDocs.length);
                 ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, from, top.scoreDocs.length);
                 TopDocs pageDocs = new TopDocs(top.totalHits, page);
-                String[] snippets = highlighter(searcher).highlight(TEXT, parsed, pageDocs, 1);
+                Highlighter highlighter = new Highlighter(searcher);
+                String[] snippets = highlighter.highlight(TEXT, parsed, pageDocs, 1);
                 StoredFields stored = searcher.storedFields();
                 List<Hit> hits = new ArrayList<>(page.length);
                 for (int i = 0; i < page.length; i++) {
-                    Document doc = stored.document(page[i].doc);
+                    Document doc = highlighter.read.get(page[i].doc);
+                    if (doc == null) {
+                        doc = stored.document(page[i].doc);
+                    }
                     hits.add(new Hit(doc.get(ID), doc.get(TITLE), snippets[i] == null ? "" : snippets[i], page[i].score,
                             Instant.ofEpochMilli(doc.getField(CREATED_AT).numericValue().longValue())));
                 }
                 return new Result(hits, total);
             } finally {
-                searchers.release(searcher);
+                searchers.release(acquired);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the search index", e);
+        } catch (TooManyClauses e) {
+            throw QuerySyntax.tooComplex(e);
         }
     }
 
@@ -398,8 +405,9 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                 .add(new TermQuery(new Term(ACCOUNT, accountId)), Occur.FILTER)
                 .build();
         try {
-            IndexSearcher searcher = searchers.acquire();
+            IndexSearcher acquired = searchers.acquire();
             try {
+                IndexSearcher searcher = new AccountSearcher(acquired.getIndexReader(), accountId, accountDocs);
                 StoredFields stored = searcher.storedFields();
                 List<String> ids = new ArrayList<>();
                 for (ScoreDoc hit : searcher.search(query, limit).scoreDocs) {
@@ -407,41 +415,73 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                 }
                 return ids;
             } finally {
-                searchers.release(searcher);
+                searchers.release(acquired);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the search index", e);
+        } catch (TooManyClauses e) {
+            throw QuerySyntax.tooComplex(e);
         }
+    }
+
+    /** The syntax of {@link QuerySyntax} over title and text. */
+    private Query parse(String text) {
+        return QuerySyntax.parse(text, new String[]{TITLE, TEXT}, analyzer, BOOSTS);
     }
 
     /**
-     * The classic query syntax over title and text: words (all must match), "phrases", prefixes
-     * (pric*), OR, -excluded, field:word. A leading wildcard is refused: it would scan every term.
+     * Snippets as HTML: the text escaped, each hit in {@code <mark>}, a cut marked with an ellipsis.
+     * It reads each hit's whole document once, for the text it highlights and for the hit itself
+     * ({@link #read}): reading a document decompresses its block, the larger part of a search's time.
      */
-    private Query parse(String text) {
-        MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[]{TITLE, TEXT}, analyzer, BOOSTS);
-        parser.setDefaultOperator(QueryParser.Operator.AND);
-        parser.setAllowLeadingWildcard(false);
-        try {
-            return parser.parse(text);
-        } catch (ParseException | TooManyClauses e) {
-            throw new InvalidQueryException("The query cannot be parsed: " + firstLine(e.getMessage()), e);
+    private final class Highlighter extends UnifiedHighlighter {
+
+        final Map<Integer, Document> read = new HashMap<>();
+
+        Highlighter(IndexSearcher searcher) {
+            super(UnifiedHighlighter.builder(searcher, analyzer)
+                    .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "… ", true))
+                    .withBreakIterator(() -> java.text.BreakIterator.getSentenceInstance(Locale.ROOT))
+                    .withMaxLength(100_000));
         }
-    }
 
-    private static String firstLine(String message) {
-        if (message == null) return "invalid syntax";
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
+        /** As the default, which reads the field alone, but keeping the whole document. */
+        @Override
+        protected List<CharSequence[]> loadFieldValues(String[] fields, DocIdSetIterator docs, int cacheCharsThreshold)
+                throws IOException {
+            StoredFields stored = searcher.storedFields();
+            List<CharSequence[]> values = new ArrayList<>();
+            int chars = 0;
+            do {
+                int doc = docs.nextDoc();
+                if (doc == DocIdSetIterator.NO_MORE_DOCS) {
+                    break;
+                }
+                Document document = stored.document(doc);
+                read.put(doc, document);
+                CharSequence[] byField = new CharSequence[fields.length];
+                for (int f = 0; f < fields.length; f++) {
+                    byField[f] = joined(document.getValues(fields[f]));
+                    chars += byField[f] == null ? 0 : byField[f].length();
+                }
+                values.add(byField);
+            } while (chars <= cacheCharsThreshold && cacheCharsThreshold != 0);
+            return values;
+        }
 
-    /** Snippets as HTML: the text escaped, each hit in {@code <mark>}, a cut marked with an ellipsis. */
-    private UnifiedHighlighter highlighter(IndexSearcher searcher) {
-        return UnifiedHighlighter.builder(searcher, analyzer)
-                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "… ", true))
-                .withBreakIterator(() -> java.text.BreakIterator.getSentenceInstance(Locale.ROOT))
-                .withMaxLength(100_000)
-                .build();
+        /** A field's values as the default visitor joins them (the offsets in the postings count the separators). */
+        private CharSequence joined(String[] values) {
+            if (values.length == 0) {
+                return null;
+            }
+            int max = getMaxLength();
+            StringBuilder text = new StringBuilder(values[0].substring(0, Math.min(max, values[0].length())));
+            for (int i = 1; i < values.length && text.length() < max; i++) {
+                text.append(MULTIVAL_SEP_CHAR);
+                text.append(values[i], 0, Math.min(max - text.length(), values[i].length()));
+            }
+            return text;
+        }
     }
 
     @Override

@@ -191,4 +191,172 @@ class LuceneConversationSearchTest {
             assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
         }
     }
+
+    // ---- finding 4 of issue 10: an account's scores come from its own documents only ----
+
+    private float score(String account, String text) {
+        List<Hit> hits = find(account, text);
+        assertThat(hits).as(text).hasSize(1);
+        return hits.get(0).score();
+    }
+
+    /** The reproduction: A's score for a rare word fell from 0.43 to 0.06 after B wrote 8 conversations containing it. */
+    @Test
+    void anAccountsScoresStayTheSameWhateverAnotherAccountWrites() {
+        create("conv_a1", ACME, "Trip notes", "We talked about the quokka on Rottnest island and the ferry times.");
+        create("conv_a2", ACME, "Budget", "The ferry budget for the team, and the hotel.");
+        create("conv_a3", ACME, "Quokka photos", "Photos of the island.");
+        applyNew();
+        List<String> queries = List.of("quokka", "ferry", "ferry island", "\"ferry times\"", "title:budget", "hotel OR quokka");
+        Map<String, Map<String, Float>> before = scores(ACME, queries);
+        assertThat(before.get("quokka")).containsOnlyKeys("conv_a1", "conv_a3");
+
+        // B writes 8 conversations with the rare word: the index's document frequency of it goes from 2 to 10
+        for (int i = 0; i < 8; i++) {
+            create("conv_b" + i, OTHER, "Quokka " + i, "quokka ferry island quokka");
+        }
+        applyNew();
+        assertThat(ids(OTHER, "quokka")).hasSize(8);
+        assertThat(scores(ACME, queries)).isEqualTo(before);
+
+        // long texts of B move the index's average lengths of title and text a long way
+        String longText = String.join(" ", java.util.Collections.nCopies(400, "ferry island timetable quokka harbour"));
+        for (int i = 0; i < 8; i++) {
+            create("conv_long" + i, OTHER, longText, longText);
+            message("conv_long" + i, OTHER, 0, longText);
+        }
+        // and B's updates and deletions leave deleted documents behind until a merge
+        history.add("conv_b0", new ConversationUpdated("conv_b0", OTHER, "Quokka again", "island island", null, null, null, null));
+        history.add("conv_b1", new ConversationDeleted("conv_b1", OTHER));
+        applyNew();
+        assertThat(scores(ACME, queries)).isEqualTo(before);
+
+        // the statistics are the account's own: its own writes do move its scores
+        create("conv_a4", ACME, "More quokka", "quokka quokka quokka");
+        applyNew();
+        assertThat(scores(ACME, List.of("quokka")).get("quokka").get("conv_a1")).isNotEqualTo(before.get("quokka").get("conv_a1"));
+    }
+
+    /** The same holds for the list's {@code search}, which keeps the best matches by score. */
+    @Test
+    void theBestMatchesOfAnAccountDoNotDependOnAnotherAccount() {
+        create("conv_a1", ACME, "Ferry", "ferry ferry ferry timetable");
+        create("conv_a2", ACME, "Timetable", "The timetable of the ferry, printed and pinned on the board.");
+        applyNew();
+        List<String> best = search.matchingIds(ACME, "ferry OR timetable", 1);
+        assertThat(best).containsExactly("conv_a1");
+        for (int i = 0; i < 20; i++) {
+            create("conv_b" + i, OTHER, "Ferry " + i, "ferry ferry ferry ferry");
+        }
+        applyNew();
+        assertThat(search.matchingIds(ACME, "ferry OR timetable", 1)).isEqualTo(best);
+    }
+
+    /** Each query's hits and their scores, best first. */
+    private Map<String, Map<String, Float>> scores(String account, List<String> queries) {
+        Map<String, Map<String, Float>> scores = new java.util.LinkedHashMap<>();
+        for (String query : queries) {
+            Map<String, Float> hits = new java.util.LinkedHashMap<>();
+            find(account, query).forEach(hit -> hits.put(hit.id(), hit.score()));
+            scores.put(query, hits);
+        }
+        return scores;
+    }
+
+    /** The counts kept per segment and account follow the account's own updates and deletions. */
+    @Test
+    void scoresAfterTheAccountsOwnUpdatesAndDeletionsAreThoseOfAFreshlyOpenedIndex() {
+        create("conv_a1", ACME, "Ferry", "ferry timetable and the harbour");
+        create("conv_a2", ACME, "Harbour", "harbour harbour ferry");
+        create("conv_a3", ACME, "Island", "island ferry");
+        create("conv_x", OTHER, "Ferry", "ferry ferry");
+        applyNew();
+        List<String> queries = List.of("ferry", "harbour", "ferry harbour", "island OR harbour");
+        Map<String, Map<String, Float>> first = scores(ACME, queries);
+        message("conv_a1", ACME, 0, "a long message about the ferry and the harbour and the island and the weather");
+        history.add("conv_a2", new ConversationDeleted("conv_a2", ACME));
+        applyNew();
+        Map<String, Map<String, Float>> warm = scores(ACME, queries);
+        assertThat(warm).isNotEqualTo(first);
+        search.close();
+        search = new LuceneConversationSearch(dir);
+        assertThat(scores(ACME, queries)).isEqualTo(warm);
+    }
+
+    // ---- finding 9 of issue 10: the syntax is what the README documents, and its work is bounded ----
+
+    @Test
+    void slashesAreTextNeverARegularExpression() {
+        pricingHistory();
+        create("conv_s", ACME, "Support", "Support is 24/7 and the roadmap is public.");
+        applyNew();
+        // the reproduction: a regular expression too complex to determinize; now the brackets are a broken range
+        assertThatThrownBy(() -> find(ACME, "/[a-z]{1,20000}/")).isInstanceOf(ConversationSearch.InvalidQueryException.class)
+                .hasMessageStartingWith("The query cannot be parsed");
+        // the other reproduction: a regular expression around the rule against leading wildcards; now a word with a * inside
+        assertThatThrownBy(() -> find(ACME, "/.*/")).isInstanceOf(ConversationSearch.InvalidQueryException.class)
+                .hasMessageContaining("Only a * at the end of a word");
+        for (String bad : List.of("/road.*/", "/.*", ".*/", "/*")) {
+            assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        }
+        assertThat(ids(ACME, "24/7")).containsExactly("conv_s");
+        assertThat(ids(ACME, "\"24/7 and\"")).containsExactly("conv_s");
+        assertThat(ids(ACME, "roadmap/")).containsExactlyInAnyOrder("conv_c", "conv_s");
+    }
+
+    @Test
+    void leadingWildcardsAreRefusedInEveryForm() {
+        pricingHistory();
+        for (String bad : List.of("*ricing", "?ricing", "*", "?", "title:*ricing", "text:?ricing", "(*ricing)", "pricing OR *ing",
+                "\"pricing\" *ing", "*:*", "title:*", "-*ricing")) {
+            assertThatThrownBy(() -> find(ACME, bad)).as(bad).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        }
+    }
+
+    @Test
+    void termExpansionIsBoundedAndWhatIsNotDocumentedIsRefusedWithAReason() {
+        pricingHistory();
+        assertThat(ids(ACME, "pri*")).containsExactly("conv_a", "conv_b");
+        assertThat(ids(ACME, "title:pri* OR onb* OR roa*")).containsExactlyInAnyOrder("conv_a", "conv_b", "conv_c");
+        Map<String, String> refused = Map.of(
+                "pr*", "at least 3 characters",
+                "pri* onb* roa* wee*", "at most 3 prefixes",
+                "pr?cing", "Only a * at the end of a word",
+                "pri*ing", "Only a * at the end of a word",
+                "pricing~", "Fuzzy",
+                "pricing~2", "Fuzzy",
+                "title:[a TO z]", "Ranges",
+                "{a TO z}", "Ranges");
+        refused.forEach((bad, reason) -> assertThatThrownBy(() -> find(ACME, bad)).as(bad)
+                .isInstanceOf(ConversationSearch.InvalidQueryException.class).hasMessageContaining(reason));
+        assertThatThrownBy(() -> search.matchingIds(ACME, "pricing~", 10)).isInstanceOf(ConversationSearch.InvalidQueryException.class);
+        // what stays: phrases with slop, boosts, grouping, exclusion
+        assertThat(ids(ACME, "\"seats tiers\"")).isEmpty();
+        assertThat(ids(ACME, "\"seats tiers\"~3")).containsExactly("conv_a");
+        assertThat(ids(ACME, "(pricing OR roadmap) -onboarding title:weekly^3")).containsExactly("conv_c");
+    }
+
+    @Test
+    void theLongestQueriesTheEndpointTakesAreAnswered() {
+        pricingHistory();
+        String words = String.join(" ", java.util.Collections.nCopies(62, "pricing"));
+        assertThat(ids(ACME, words)).containsExactly("conv_a", "conv_b");
+        String nested = "(".repeat(240) + "pricing" + ")".repeat(240);
+        assertThat(ids(ACME, nested)).containsExactly("conv_a", "conv_b");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; many.length() < 490; i++) {
+            many.append("w").append(i).append(" OR ");
+        }
+        assertThat(ids(ACME, many + "pricing")).containsExactly("conv_a", "conv_b");
+        String phrase = "\"" + String.join(" ", java.util.Collections.nCopies(120, "pricing")).substring(0, 480) + "\"~1000";
+        assertThat(ids(ACME, phrase)).isEmpty();
+    }
+
+    @Test
+    void aPageBeyondTheIntegerRangeDoesNotWrapAround() {
+        pricingHistory();
+        var result = search.search(new Request(ACME, "pricing", null, null, List.of(), null, Sort.RELEVANCE, Integer.MAX_VALUE, 100));
+        assertThat(result.hits()).isEmpty();
+        assertThat(result.total()).isEqualTo(2);
+    }
 }

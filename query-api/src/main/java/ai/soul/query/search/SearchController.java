@@ -29,6 +29,8 @@ class SearchController {
     private static final int MAX_QUERY = 500;
     private static final int MAX_TOPICS = 20;
     private static final Set<String> SENTIMENTS = Set.of("positive", "neutral", "negative");
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     record Filters(String dateFrom, String dateTo, List<String> topics, String sentiment) {
     }
@@ -112,23 +114,31 @@ class SearchController {
 
     /**
      * An ISO date (a whole UTC day: its start for date_from, its end for date_to) or an ISO
-     * date-time with an offset.
+     * date-time with an offset, within years 1 to 9999 (the index keeps milliseconds in a long,
+     * which the far ends of what ISO allows overflow).
      */
     private static Instant instant(String value, boolean endOfDay, String field, Map<String, List<String>> errors) {
         if (value == null) {
             return null;
         }
+        Instant instant;
         try {
             if (value.length() == 10) {
                 LocalDate day = LocalDate.parse(value);
-                return endOfDay ? day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(1)
+                instant = endOfDay ? day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(1)
                         : day.atStartOfDay().toInstant(ZoneOffset.UTC);
+            } else {
+                instant = OffsetDateTime.parse(value).toInstant();
             }
-            return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             error(errors, field, "must be an ISO date (2024-01-31) or date-time (2024-01-31T10:00:00Z)");
             return null;
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            error(errors, field, "must be between 0001-01-01 and 9999-12-31");
+            return null;
+        }
+        return instant;
     }
 
     private static void error(Map<String, List<String>> errors, String field, String message) {
