@@ -86,6 +86,8 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
     private static final int SNIPPET_LENGTH = 160;
     /** Deeper pages than this are refused: collecting them costs memory for every query. */
     public static final int MAX_DEPTH = 10_000;
+    /** The messages of a conversation the index holds: its first 200,000 characters of them. */
+    public static final int MAX_MESSAGE_CHARS = 200_000;
     /**
      * How often the batches are made durable: a commit syncs files, and during a replay batches come
      * faster than that pays. Searches see every batch at once (a near-real-time reader); a crash
@@ -155,6 +157,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
         String title;
         String content;
         final List<String> messages = new ArrayList<>();
+        long messageChars;
         long createdAt;
         List<String> topics = List.of();
         String sentiment;
@@ -164,6 +167,24 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
 
         Conversation(String id) {
             this.id = id;
+        }
+
+        /**
+         * A message is indexed while the conversation's messages hold at most {@link #MAX_MESSAGE_CHARS};
+         * past that the document no longer changes, so a very long conversation costs the index
+         * nothing more per message (each change re-indexes the whole document).
+         */
+        void message(long eventSeq, String text) {
+            if (deleted || eventSeq <= seq) {
+                return;
+            }
+            seq = eventSeq;
+            int length = text == null ? 0 : text.length();
+            if (messageChars + length <= MAX_MESSAGE_CHARS) {
+                messages.add(text);
+                messageChars += length;
+                changed = true;
+            }
         }
 
         /** Applies event {@code seq} when it is new; tells whether it was. */
@@ -203,13 +224,13 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
                     }
                 } else if (event.data() instanceof MessagePosted e) {
                     Conversation c = touched.get(e.conversationId());
-                    if (c != null && c.advance(seq)) {
-                        c.messages.add(e.content());
+                    if (c != null) {
+                        c.message(seq, e.content());
                     }
                 } else if (event.data() instanceof AgentReplied e) {
                     Conversation c = touched.get(e.conversationId());
-                    if (c != null && c.advance(seq)) {
-                        c.messages.add(e.content());
+                    if (c != null) {
+                        c.message(seq, e.content());
                     }
                 } else if (event.data() instanceof SummaryGenerated e) {
                     Conversation c = touched.get(e.conversationId());
@@ -320,6 +341,7 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
         String[] text = doc.getValues(TEXT);
         c.content = text.length > 0 ? text[0] : "";
         c.messages.addAll(Arrays.asList(text).subList(Math.min(1, text.length), text.length));
+        c.messages.forEach(message -> c.messageChars += message.length());
         IndexableField createdAt = doc.getField(CREATED_AT);
         c.createdAt = createdAt == null ? 0 : createdAt.numericValue().longValue();
         c.topics = List.of(doc.getValues(TOPIC));

@@ -359,4 +359,32 @@ class LuceneConversationSearchTest {
         assertThat(result.hits()).isEmpty();
         assertThat(result.total()).isEqualTo(2);
     }
+
+    /**
+     * Issue 10: every message re-indexes its conversation's whole document, so a conversation that
+     * grows without end cost the shared index more with every message. Its first
+     * MAX_MESSAGE_CHARS of messages are indexed; later ones leave the document as it is.
+     */
+    @Test
+    void aConversationsMessagesAreIndexedUpToTheBoundThenLeaveItsDocumentAlone() {
+        create("conv_long", ACME, "A long one", null);
+        String chunk = "filler ".repeat(1_000);
+        int fitting = LuceneConversationSearch.MAX_MESSAGE_CHARS / chunk.length();
+        for (int i = 0; i < fitting - 1; i++) {
+            message("conv_long", ACME, i, chunk);
+        }
+        message("conv_long", ACME, fitting - 1, "early marmalade");
+        message("conv_long", ACME, fitting, "late zeppelin " + chunk + chunk);
+        applyNew();
+        assertThat(ids(ACME, "marmalade")).containsExactly("conv_long");
+        assertThat(ids(ACME, "zeppelin")).isEmpty();
+        // a title change still reaches the document, and applying the same events again changes nothing
+        history.add("conv_long", new ConversationUpdated("conv_long", ACME, "Renamed quince", null, null, null, null, null));
+        applyNew();
+        assertThat(ids(ACME, "quince")).containsExactly("conv_long");
+        offset = 0;
+        applyNew();
+        assertThat(ids(ACME, "marmalade")).containsExactly("conv_long");
+        assertThat(ids(ACME, "zeppelin")).isEmpty();
+    }
 }
