@@ -246,7 +246,7 @@ final class Faults {
                             case 1 -> send("summary", "POST", "/v1/conversations/" + any(mine) + "/summaries", "{\"style\": \"detailed\"}");
                             case 2 -> send("export", "POST", "/v1/exports", "{\"format\": \"" + (mine.nextBoolean() ? "pdf" : "json")
                                     + "\", \"options\": {\"include_attachments\": true}}");
-                            case 3 -> send("search", "POST", "/v1/conversations/search", "{\"query\": \"a* b* c* d* e* f* s* t*\", \"per_page\": 100}");
+                            case 3 -> send("search", "POST", "/v1/conversations/search", "{\"query\": \"con* pro* rep*\", \"per_page\": 100}");
                             default -> send("message", "POST", "/v1/conversations/" + any(mine) + "/messages",
                                     Client.json(Map.of("content", Text.paragraph())));
                         };

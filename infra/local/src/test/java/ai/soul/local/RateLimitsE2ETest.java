@@ -184,10 +184,10 @@ class RateLimitsE2ETest {
 
         // another address is not limited by this one
         assertThat(get("/v1/health", null, newAddress()).status()).isEqualTo(200);
-        // the actuator is not limited and carries no limits
+        // the public health of the actuator is limited per address like /v1/health (issue 10)
         Api.Response actuator = get("/actuator/health", null, address);
-        assertThat(actuator.status()).isEqualTo(200);
-        assertThat(actuator.header("X-RateLimit-Limit")).isNull();
+        assertThat(actuator.status()).isEqualTo(429);
+        assertThat(actuator.header("X-RateLimit-Limit")).isEqualTo("3");
 
         // the window ends: the address may call again, with a full allowance less this call
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> get("/v1/health", null, address).status() == 200);

@@ -321,7 +321,7 @@ public class PlatformAutoConfiguration {
     /** After the rate limit (a refused request takes no slot), before the handler. */
     @Bean
     public FilterRegistrationBean<ConcurrencyLimitFilter> concurrencyLimitFilter(
-            @Value("${soul.rate-limits.concurrent-requests:8}") int limit, ErrorWriter errors) {
+            @Value("${soul.rate-limits.concurrent-requests}") int limit, ErrorWriter errors) {
         var registration = new FilterRegistrationBean<>(new ConcurrencyLimitFilter(limit, errors));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 35);
         return registration;

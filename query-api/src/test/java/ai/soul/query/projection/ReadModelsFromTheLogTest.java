@@ -398,8 +398,9 @@ class ReadModelsFromTheLogTest {
         String endpoint = run.url("/actuator/projections");
 
         JsonNode live = json(http("GET", endpoint, null, null, null));
-        assertThat(live.propertyNames()).containsExactly("state", "events_applied", "rebuild");
+        assertThat(live.propertyNames()).containsExactly("state", "events_applied", "parked_events", "rebuild");
         assertThat(live.get("state").asString()).isEqualTo("live");
+        assertThat(live.get("parked_events").asLong()).isZero();
         assertThat(live.get("events_applied").asLong()).isEqualTo(n);
         assertThat(live.get("rebuild").isNull()).isTrue();
 
