@@ -55,7 +55,7 @@ final class Faults {
         int failures = 0;
         if (which.startsWith("all") || which.equals("crash")) failures += crash(quick ? 2 : 5);
         if (which.startsWith("all") || which.equals("outage")) failures += outage(quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30));
-        if (which.startsWith("all") || which.equals("noisy")) failures += noisy(quick ? Duration.ofSeconds(15) : Duration.ofSeconds(40));
+        if (which.startsWith("all") || which.equals("noisy")) failures += noisy(quick ? Duration.ofSeconds(20) : Duration.ofSeconds(60));
         log.printf("%n%s%n", failures == 0 ? "ALL FAULT CHECKS PASSED" : failures + " FAULT CHECK(S) FAILED");
         return failures;
     }
@@ -167,7 +167,7 @@ final class Faults {
         List<Client.Account> quiet = accounts(client, 1);
         Noisy noisy = new Noisy(client, accounts(client, 1).get(0), random.nextLong());
         noisy.prepare();
-        load.fixedRate(quiet, QUIET_RATE, Duration.ofSeconds(5), false, new Load.Reads(quiet, QUIET_RATE / 2), null); // warm-up
+        load.fixedRate(quiet, QUIET_RATE, Duration.ofSeconds(10), false, new Load.Reads(quiet, QUIET_RATE / 2), null); // warm-up
         Load.OpenLoop alone = load.fixedRate(quiet, QUIET_RATE, phase, false, new Load.Reads(quiet, QUIET_RATE / 2), null);
         noisy.start(NOISY_WORKERS);
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // the noise under way
@@ -197,7 +197,7 @@ final class Faults {
         return failures;
     }
 
-    private static final double QUIET_RATE = 10;
+    private static final double QUIET_RATE = 20;
     private static final int NOISY_WORKERS = 4;
 
     private static org.HdrHistogram.Histogram pick(Load.OpenLoop run, String which) {
@@ -241,12 +241,11 @@ final class Faults {
                 Random mine = new Random(random.nextLong());
                 Thread worker = new Thread(() -> {
                     while (running) {
-                        String kind = switch (mine.nextInt(5)) {
-                            case 0 -> send("create long", "POST", "/v1/conversations", longConversation());
-                            case 1 -> send("summary", "POST", "/v1/conversations/" + any(mine) + "/summaries", "{\"style\": \"detailed\"}");
-                            case 2 -> send("export", "POST", "/v1/exports", "{\"format\": \"" + (mine.nextBoolean() ? "pdf" : "json")
+                        String kind = switch (mine.nextInt(4)) {
+                            case 0 -> send("summary", "POST", "/v1/conversations/" + any(mine) + "/summaries", "{\"style\": \"detailed\"}");
+                            case 1 -> send("export", "POST", "/v1/exports", "{\"format\": \"" + (mine.nextBoolean() ? "pdf" : "json")
                                     + "\", \"options\": {\"include_attachments\": true}}");
-                            case 3 -> send("search", "POST", "/v1/conversations/search", "{\"query\": \"con* pro* rep*\", \"per_page\": 100}");
+                            case 2 -> send("search", "POST", "/v1/conversations/search", "{\"query\": \"con* pro* rep*\", \"per_page\": 100}");
                             default -> send("message", "POST", "/v1/conversations/" + any(mine) + "/messages",
                                     Client.json(Map.of("content", Text.paragraph())));
                         };
