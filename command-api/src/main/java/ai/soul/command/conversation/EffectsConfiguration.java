@@ -8,6 +8,7 @@ import ai.soul.domain.export.ExportEffect;
 import ai.soul.domain.export.ExportRenderer;
 import ai.soul.platform.Ids;
 import ai.soul.platform.attachment.AttachmentLimits;
+import ai.soul.platform.background.BackgroundThreads;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -27,7 +28,8 @@ import java.time.Duration;
 /**
  * The effect handlers (replies, summaries and exports), each a tracking processor over the event store with
  * its token in the same token store as the Kafka publisher's. A processor that starts without a
- * token starts at the head of the store: an existing history gets no replies to old messages.
+ * token starts at the head of the store: an existing history gets no replies to old messages. Their
+ * threads are {@link BackgroundThreads}: nobody's request waits on them, so requests get the CPU first.
  */
 @Configuration(proxyBeanMethods = false)
 class EffectsConfiguration {
@@ -73,13 +75,15 @@ class EffectsConfiguration {
             processing.registerTrackingEventProcessor(group, c -> c.eventStore(),
                     c -> TrackingEventProcessorConfiguration.forParallelProcessing(threads)
                             .andInitialSegmentsCount(threads)
-                            .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
+                            .andInitialTrackingToken(StreamableMessageSource::createHeadToken)
+                            .andThreadFactory(BackgroundThreads::named));
         }
         // its handlers only hand requests to the renderers' threads and give back what finished exports held,
         // so one thread keeps up; a failure (the store or the command bus) is retried with the event, not skipped
         processing.registerTrackingEventProcessor(ExportEffect.GROUP, c -> c.eventStore(),
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken)
+                                .andThreadFactory(BackgroundThreads::named))
                 .registerListenerInvocationErrorHandler(ExportEffect.GROUP, c -> PropagatingErrorHandler.instance());
     }
 }

@@ -1,6 +1,7 @@
 package ai.soul.command.export;
 
 import ai.soul.domain.export.ExportEffect;
+import ai.soul.platform.background.BackgroundThreads;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -134,9 +136,9 @@ class FairRenderers implements ExportEffect.Renderers, SmartLifecycle {
     @Override
     public void start() {
         stopping = false;
+        ThreadFactory background = BackgroundThreads.named("export-renderer");
         for (int i = 0; i < threads; i++) {
-            Thread worker = new Thread(this::work, "export-renderer-" + i);
-            worker.setDaemon(true);
+            Thread worker = background.newThread(this::work);
             workers.add(worker);
             worker.start();
         }

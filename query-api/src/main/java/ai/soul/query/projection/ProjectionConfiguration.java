@@ -1,5 +1,6 @@
 package ai.soul.query.projection;
 
+import ai.soul.platform.background.BackgroundThreads;
 import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.events.CloudEventCodec;
 import ai.soul.projections.ParkedEvents;
@@ -137,7 +138,7 @@ class ProjectionConfiguration {
                                  @Value("${soul.usage.events-group:usage-events}") String group,
                                  @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
                                  ParkedEvents parked) {
-        return new ProjectionRunner(USAGE, group, new ReadModels(List.of(usage), offsets, group), codec, events -> { }, usageProgress,
+        return new ProjectionRunner(USAGE, group, new ReadModels(List.of(usage), offsets, group), codec, events -> BackgroundThreads.lowerThisThread(), usageProgress,
                 offsetsLoadTimeout, parked);
     }
 
@@ -175,7 +176,9 @@ class ProjectionConfiguration {
                                   @Value("${soul.search.group:search}") String group,
                                   @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
                                   ParkedEvents parked) {
-        return new ProjectionRunner(SEARCH, group, search, codec, events -> { }, searchProgress, offsetsLoadTimeout, parked);
+        // nobody's request waits on the index: its thread gives requests the CPU first
+        return new ProjectionRunner(SEARCH, group, search, codec, events -> BackgroundThreads.lowerThisThread(), searchProgress,
+                offsetsLoadTimeout, parked);
     }
 
     @Bean
