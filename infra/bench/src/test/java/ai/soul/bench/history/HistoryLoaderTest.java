@@ -4,6 +4,7 @@ import ai.soul.platform.Ids;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.domain.ai.AiPort;
+import ai.soul.domain.conversation.ConversationLimits;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
 import ai.soul.domain.conversation.MessageView;
 import org.axonframework.config.Configuration;
@@ -135,6 +136,7 @@ class HistoryLoaderTest {
                     .configureSerializer(c -> JacksonSerializer.defaultSerializer())
                     .configureEmbeddedEventStore(c -> engine)
                     .registerComponent(AiPort.class, c -> NO_MODELS)
+                    .registerComponent(ConversationLimits.class, c -> ConversationLimits.DEFAULTS)
                     .buildConfiguration();
             axon.start();
             MessageView posted = axon.commandGateway().sendAndWait(new PostMessage(id, account, Ids.next("msg"), "Thanks, got it.",
