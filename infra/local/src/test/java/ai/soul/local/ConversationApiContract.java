@@ -121,6 +121,25 @@ abstract class ConversationApiContract {
         assertThat(withoutSummary(api().get("/v1/conversations/" + id, key).body())).isEqualTo(withoutSummary(patched.body()));
     }
 
+    /** Like every other list (api.md: default 20, at most 100). */
+    @Test
+    void messagesComeTwentyAPageUnlessAskedOtherwise() {
+        StringBuilder messages = new StringBuilder();
+        for (int i = 1; i <= 25; i++) {
+            messages.append(i > 1 ? "," : "").append("{\"content\": \"m").append(i).append("\"}");
+        }
+        String id = create("{\"title\": \"Long\", \"messages\": [" + messages + "]}").body().get("id").asString();
+        var first = api().get("/v1/conversations/" + id + "/messages", key).body();
+        assertThat(first.get("data")).hasSize(20);
+        assertThat(first.at("/meta/per_page").asInt()).isEqualTo(20);
+        assertThat(first.at("/meta/total").asInt()).isEqualTo(25);
+        assertThat(first.at("/meta/total_pages").asInt()).isEqualTo(2);
+        var second = api().get("/v1/conversations/" + id + "/messages?page=2", key).body();
+        assertThat(second.get("data")).hasSize(5);
+        assertThat(second.get("data").get(4).get("content").asString()).isEqualTo("m25");
+        assertThat(api().get("/v1/conversations/" + id + "/messages?per_page=100", key).body().get("data")).hasSize(25);
+    }
+
     @Test
     void messagesKeepTheirOrder() {
         String id = create("{\"title\": \"Chat\", \"messages\": [{\"role\": \"agent\", \"content\": \"Hello, how can I help you today?\"}]}")

@@ -22,6 +22,7 @@ import ai.soul.platform.consistency.ReadYourWrites;
 import ai.soul.platform.consistency.ReadYourWritesInterceptor;
 import ai.soul.platform.events.CloudEventCodec;
 import ai.soul.platform.events.EventJson;
+import ai.soul.platform.idempotency.IdempotencyFilter;
 import ai.soul.platform.health.HealthController;
 import ai.soul.platform.health.KafkaHealthIndicator;
 import ai.soul.platform.health.MongoPingHealthIndicator;
@@ -317,7 +318,6 @@ public class PlatformAutoConfiguration {
         return registration;
     }
 
-    /** After the rate limiter (HIGHEST_PRECEDENCE + 30), so refused credentials are limited per address too. */
     /** After the rate limit (a refused request takes no slot), before the handler. */
     @Bean
     public FilterRegistrationBean<ConcurrencyLimitFilter> concurrencyLimitFilter(
@@ -331,6 +331,18 @@ public class PlatformAutoConfiguration {
     public FilterRegistrationBean<AuthenticationRequiredFilter> authenticationRequiredFilter(ErrorWriter errors) {
         var registration = new FilterRegistrationBean<>(new AuthenticationRequiredFilter(errors));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 40);
+        return registration;
+    }
+
+    /** Last before the handler: only a request that would run keeps its answer for a repeat. */
+    @Bean
+    public FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(MongoDatabase readModels, ErrorWriter errors,
+                                                                       @Value("${soul.idempotency.ttl:24h}") Duration ttl,
+                                                                       @Value("${soul.idempotency.lease:2m}") Duration lease,
+                                                                       @Value("${soul.idempotency.wait:30s}") Duration wait) {
+        var registration = new FilterRegistrationBean<>(new IdempotencyFilter(readModels.getCollection("idempotency_keys"), errors,
+                ttl, lease, wait, Clock.systemUTC()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 45);
         return registration;
     }
 

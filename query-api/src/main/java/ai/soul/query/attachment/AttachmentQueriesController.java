@@ -43,7 +43,7 @@ public class AttachmentQueriesController {
 
     @GetMapping("/v1/conversations/{id}/attachments")
     Page<AttachmentResource> list(Caller caller, HttpServletRequest request, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
-              @RequestParam(name = "per_page", defaultValue = "100") int perPage) {
+              @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
         if (!Ids.looksLike("conv", id) || conversations.find(caller.accountId(), id).isEmpty()) {
             throw ApiException.notFound("Conversation " + id + " not found");

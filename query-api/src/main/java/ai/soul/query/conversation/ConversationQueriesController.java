@@ -71,7 +71,7 @@ class ConversationQueriesController {
     @GetMapping("/v1/conversations/{id}/messages")
     Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable String id,
                                    @RequestParam(defaultValue = "1") int page,
-                                   @RequestParam(name = "per_page", defaultValue = "100") int perPage) {
+                                   @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
         Document conversation = find(caller, id);
         return page(conversations.messages(conversation, page, perPage), request, page, perPage, ConversationQueriesController::message);
