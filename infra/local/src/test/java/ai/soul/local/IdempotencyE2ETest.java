@@ -198,19 +198,23 @@ class IdempotencyE2ETest {
     }
 
     @Test
-    void aKeyThatIsNoKeyIsRefusedAndAnswersWithoutOneAreNotKept() {
+    void aKeyThatIsNoKeyIsRefusedAndARefusedRequestKeepsNothing() {
         for (String bad : new String[]{"", "with space", "x".repeat(256)}) {
             Api.Response r = api.send(api.request("/v1/conversations", ada).header("Content-Type", "application/json")
                     .header("Idempotency-Key", bad).POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"t\"}")).build());
             assertThat(r.status()).as(bad).isEqualTo(422);
             assertThat(r.body().at("/error/details/fields/Idempotency-Key")).isNotNull();
         }
-        // a validation error is the request's answer: kept and replayed like any other
+        // a refused request changed nothing and keeps nothing: the key carries the corrected request
         String key = "invalid-" + UUID.randomUUID();
         Api.Response invalid = send("POST", "/v1/conversations", ada, key, "{\"title\": \"\"}");
         assertThat(invalid.status()).isEqualTo(422);
-        Api.Response replayed = send("POST", "/v1/conversations", ada, key, "{\"title\": \"\"}");
-        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(replayed.body()).isEqualTo(invalid.body());
+        Api.Response again = send("POST", "/v1/conversations", ada, key, "{\"title\": \"\"}");
+        assertThat(again.status()).isEqualTo(422);
+        assertThat(again.header("Idempotent-Replayed")).isNull();
+        Api.Response corrected = send("POST", "/v1/conversations", ada, key, "{\"title\": \"corrected\"}");
+        assertThat(corrected.status()).isEqualTo(201);
+        assertThat(send("POST", "/v1/conversations", ada, key, "{\"title\": \"corrected\"}").header("Idempotent-Replayed"))
+                .isEqualTo("true");
     }
 }

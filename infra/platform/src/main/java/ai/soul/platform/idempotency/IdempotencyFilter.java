@@ -58,9 +58,10 @@ import java.util.concurrent.TimeoutException;
  * otherwise 409 with {@code Retry-After: 1}.
  * <p>
  * One document per key, created by an insert on its {@code _id}: of requests racing on one key, on one
- * instance or several, exactly one runs. An answer that says "try again" (429, 5xx) is not kept, nor is
- * one over {@value #MAX_KEPT_BYTES} bytes: the key is free again. A first request whose instance died
- * holds its key until its lease ({@code soul.idempotency.lease}) ends.
+ * instance or several, exactly one runs. Only a write that took effect (2xx) keeps its answer: a refusal
+ * changed nothing, so the key stays free for the corrected request (as Stripe does), and so does an
+ * answer over {@value #MAX_KEPT_BYTES} bytes. A first request whose instance died holds its key until its
+ * lease ({@code soul.idempotency.lease}) ends.
  */
 public class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -146,7 +147,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             chain.doFilter(request, answer);
             int status = answer.getStatus();
             byte[] body = answer.getContentAsByteArray();
-            if (status < 500 && status != 429 && status != 408 && body.length <= MAX_KEPT_BYTES) {
+            if (status >= 200 && status < 300 && body.length <= MAX_KEPT_BYTES) {
                 Document headers = new Document();
                 for (String name : KEPT_HEADERS) {
                     // the container keeps the content type apart from the headers until it sends them
