@@ -3,6 +3,7 @@ package ai.soul.platform.idempotency;
 import ai.soul.platform.auth.Caller;
 import ai.soul.platform.web.ApiException;
 import ai.soul.platform.web.ErrorWriter;
+import ai.soul.platform.web.ObservedBodyRequest;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -11,11 +12,8 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import org.bson.Document;
@@ -23,10 +21,8 @@ import org.bson.types.Binary;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
@@ -211,13 +207,17 @@ public class IdempotencyFilter extends OncePerRequestFilter {
      * done (what it left unread is read then, within the body limit), or at once for a repeat.
      * An upload is hashed by its parts, since a client's retry picks another multipart boundary.
      */
-    static final class HashingRequest extends HttpServletRequestWrapper {
+    static final class HashingRequest extends ObservedBodyRequest {
 
-        private final MessageDigest digest = sha256();
-        private ServletInputStream stream;
+        private final MessageDigest digest;
 
         HashingRequest(HttpServletRequest request) {
-            super(request);
+            this(request, sha256());
+        }
+
+        private HashingRequest(HttpServletRequest request, MessageDigest digest) {
+            super(request, digest::update);
+            this.digest = digest;
             String query = request.getQueryString();
             update(request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query) + "\n");
         }
@@ -248,54 +248,6 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                 getInputStream().transferTo(OutputStream.nullOutputStream());
             }
             return HexFormat.of().formatHex(digest.digest());
-        }
-
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            if (stream == null) {
-                ServletInputStream in = super.getInputStream();
-                stream = new ServletInputStream() {
-                    @Override
-                    public int read() throws IOException {
-                        int b = in.read();
-                        if (b >= 0) {
-                            digest.update((byte) b);
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] buffer, int offset, int length) throws IOException {
-                        int n = in.read(buffer, offset, length);
-                        if (n > 0) {
-                            digest.update(buffer, offset, n);
-                        }
-                        return n;
-                    }
-
-                    @Override
-                    public boolean isFinished() {
-                        return in.isFinished();
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return in.isReady();
-                    }
-
-                    @Override
-                    public void setReadListener(ReadListener listener) {
-                        in.setReadListener(listener);
-                    }
-                };
-            }
-            return stream;
-        }
-
-        @Override
-        public BufferedReader getReader() throws IOException {
-            String encoding = getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(), encoding == null ? "UTF-8" : encoding));
         }
 
         private static MessageDigest sha256() {
