@@ -5,6 +5,7 @@ import ai.soul.platform.web.ApiException;
 import ai.soul.platform.web.ErrorWriter;
 import ai.soul.platform.web.ObservedBodyRequest;
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -18,6 +19,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import org.bson.Document;
 import org.bson.types.Binary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
@@ -61,6 +65,8 @@ import java.util.concurrent.TimeoutException;
  */
 public class IdempotencyFilter extends OncePerRequestFilter {
 
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
+
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED = "Idempotent-Replayed";
     static final int MAX_KEPT_BYTES = 1 << 20;
@@ -84,7 +90,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         this.lease = lease;
         this.wait = wait;
         this.clock = clock;
-        keys.createIndex(Indexes.ascending("expires_at"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+        // a generous timeout: at start-up under load the store's usual one is too short to build an index (issue 10, finding 11)
+        keys.withTimeout(2, TimeUnit.MINUTES).createIndex(Indexes.ascending("expires_at"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
     }
 
     @Override
@@ -102,11 +109,19 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         String id = caller.accountId() + " " + key;
         HashingRequest hashing = new HashingRequest(request);
-        if (claim(id)) {
-            first(id, hashing, response, chain);
-        } else {
-            repeat(id, hashing, response);
+        try {
+            if (!claim(id)) {
+                repeat(id, hashing, response);
+                return;
+            }
+        } catch (MongoException unavailable) {
+            // without the store no repeat can be recognised: the client retries later with the same key
+            response.setHeader("Retry-After", "1");
+            errors.write(response, ApiException.ofStatus(HttpStatus.SERVICE_UNAVAILABLE,
+                    "Requests with an Idempotency-Key cannot be taken right now; retry with the same key"));
+            return;
         }
+        first(id, hashing, response, chain);
     }
 
     /** True when this request is the first with its key: a new document, or one whose holder's lease ended or whose time is up. */
@@ -152,15 +167,27 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                         headers.append(name, value);
                     }
                 }
-                keys.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", "done"),
-                        Updates.set("fingerprint", uploadFingerprint != null ? uploadFingerprint : request.fingerprint()),
-                        Updates.set("answer", new Document("status", status).append("headers", headers).append("body", new Binary(body)))));
-                kept = true;
+                String fingerprint = uploadFingerprint != null ? uploadFingerprint : request.fingerprint();
+                try {
+                    keys.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", "done"), Updates.set("fingerprint", fingerprint),
+                            Updates.set("answer", new Document("status", status).append("headers", headers).append("body", new Binary(body)))));
+                    kept = true;
+                } catch (MongoException unavailable) {
+                    // the write happened and its answer goes out; repeats get 409 until the lease ends
+                    kept = true;
+                    log.warn("The answer to an idempotent request could not be kept ({}); its key is held until its lease ends",
+                            unavailable.getClass().getName());
+                }
             }
             answer.copyBodyToResponse();
         } finally {
             if (!kept) {
-                keys.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("state", "running")));
+                try {
+                    keys.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("state", "running")));
+                } catch (MongoException unavailable) {
+                    log.warn("A refused idempotent request could not free its key ({}); it is free when its lease ends",
+                            unavailable.getClass().getName());
+                }
             }
             running.remove(id, done);
             done.complete(null);

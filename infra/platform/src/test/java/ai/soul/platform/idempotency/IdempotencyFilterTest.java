@@ -55,7 +55,8 @@ class IdempotencyFilterTest {
     }
 
     private IdempotencyFilter instance(Clock clock) {
-        MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
+        MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort()
+                + "/?serverSelectionTimeoutMS=500&connectTimeoutMS=500");
         clients.add(client);
         MongoCollection<Document> keys = client.getDatabase("soul").getCollection("idempotency_keys");
         return new IdempotencyFilter(keys, new ErrorWriter(JsonMapper.builder().build()), Duration.ofHours(24), Duration.ofMinutes(2),
@@ -164,5 +165,17 @@ class IdempotencyFilterTest {
         assertThat(fresh.getStatus()).isEqualTo(201);
         assertThat(fresh.getHeader("Idempotent-Replayed")).isNull();
         assertThat(effects.get()).isEqualTo(4);
+    }
+
+    @Test
+    void withoutItsStoreAKeyedWriteIsRefusedAsUnavailableAndNotRun() throws Exception {
+        IdempotencyFilter filter = instance(Clock.systemUTC());
+        server.shutdownNow();
+        AtomicInteger effects = new AtomicInteger();
+        MockHttpServletResponse refused = call(filter, "k4", "{}", creates(effects, new CountDownLatch(0)));
+        assertThat(refused.getStatus()).isEqualTo(503);
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(refused.getContentAsString()).contains("\"code\":\"service_unavailable\"");
+        assertThat(effects.get()).isZero();
     }
 }
