@@ -203,7 +203,7 @@ class IdempotencyE2ETest {
             Api.Response r = api.send(api.request("/v1/conversations", ada).header("Content-Type", "application/json")
                     .header("Idempotency-Key", bad).POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"t\"}")).build());
             assertThat(r.status()).as(bad).isEqualTo(422);
-            assertThat(r.body().at("/error/details/fields/Idempotency-Key")).isNotNull();
+            assertThat(r.body().at("/error/details/fields/Idempotency-Key/0").asString()).isEqualTo("must be 1 to 255 visible ASCII characters");
         }
         // a refused request changed nothing and keeps nothing: the key carries the corrected request
         String key = "invalid-" + UUID.randomUUID();

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -200,13 +201,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         CompletableFuture<Void> first = running.get(id);
         if (kept != null && "running".equals(kept.getString("state")) && first != null) {
             try {
-                first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // still running: answered below
+                first.get(wait.toMillis(), TimeUnit.MILLISECONDS); // completed whatever the first's outcome
+            } catch (TimeoutException | ExecutionException stillRunning) {
+                // answered below from what the store holds
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                // the first one failed: its key is free again, and this repeat is told to retry
             }
             kept = keys.find(Filters.eq("_id", id)).first();
         }
