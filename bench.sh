@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source infra/scripts/java.sh
-java_and_jars bench.sh infra/local/target/local-0.1.0-SNAPSHOT.jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar
+java_and_jars bench.sh infra/all-in-one/target/all-in-one-0.1.0-SNAPSHOT.jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [[ -z "$(git status --porcelain -- . ":!bench/results" 2>/dev/null)" ]] || commit="$commit+changes"   # the results themselves do not count
 exec "$JAVA" -Xmx2g -Dbench.commit="$commit" -jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar bench "$@"

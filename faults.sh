@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 source infra/scripts/java.sh
 which="${1:-all}"; [[ "$which" == --* ]] && which=all
 quick=""; [[ " $* " == *" --quick "* ]] && quick="--quick"
-java_and_jars faults.sh infra/local/target/local-0.1.0-SNAPSHOT.jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar
+java_and_jars faults.sh infra/all-in-one/target/all-in-one-0.1.0-SNAPSHOT.jar infra/bench/target/bench-0.1.0-SNAPSHOT.jar
 status=0
 if [[ "$which" == all || "$which" == crash || "$which" == outage || "$which" == noisy ]]; then
   sub="$which"; [[ "$which" == all ]] && sub=all-processes
@@ -28,24 +28,24 @@ if [[ "$which" == all || "$which" == bad-input ]]; then
   tries=10000; [[ -n "$quick" ]] && tries=1000
   echo; echo "== bad input: $tries generated malformed requests (jqwik, through ./mvnw test)"
   export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$JAVA")")}"
-  if ./mvnw -B -q -pl infra/local test -Dtest='BadInput*' -Dsurefire.failIfNoSpecifiedTests=false \
+  if ./mvnw -B -q -pl infra/all-in-one test -Dtest='BadInput*' -Dsurefire.failIfNoSpecifiedTests=false \
        -Dsoul.badinput.tries="$tries" ${FAULTS_SEED:+-Dsoul.badinput.seed=$FAULTS_SEED}; then
-    cat infra/local/target/bad-input-report.txt
+    cat infra/all-in-one/target/bad-input-report.txt
   else
-    cat infra/local/target/bad-input-report.txt 2>/dev/null || true
-    echo "bad input: FAILED (surefire report: infra/local/target/surefire-reports/)"; status=1
+    cat infra/all-in-one/target/bad-input-report.txt 2>/dev/null || true
+    echo "bad input: FAILED (surefire report: infra/all-in-one/target/surefire-reports/)"; status=1
   fi
 fi
 if [[ "$which" == all || "$which" == poison ]]; then
   tries=1000; [[ -n "$quick" ]] && tries=200
   echo; echo "== poison: $tries generated odd writes through the whole pipeline (jqwik, through ./mvnw test)"
   export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$JAVA")")}"
-  if ./mvnw -B -q -pl infra/local test -Dtest='PoisonPropertiesTest' -Dsurefire.failIfNoSpecifiedTests=false \
+  if ./mvnw -B -q -pl infra/all-in-one test -Dtest='PoisonPropertiesTest' -Dsurefire.failIfNoSpecifiedTests=false \
        -Dsoul.poison.tries="$tries" ${FAULTS_SEED:+-Dsoul.poison.seed=$FAULTS_SEED}; then
-    cat infra/local/target/poison-report.txt; echo "poison: OK"
+    cat infra/all-in-one/target/poison-report.txt; echo "poison: OK"
   else
-    cat infra/local/target/poison-report.txt 2>/dev/null || true
-    echo "poison: FAILED (surefire report: infra/local/target/surefire-reports/)"; status=1
+    cat infra/all-in-one/target/poison-report.txt 2>/dev/null || true
+    echo "poison: FAILED (surefire report: infra/all-in-one/target/surefire-reports/)"; status=1
   fi
 fi
 exit $status

@@ -8,7 +8,7 @@ set -euo pipefail
 if [[ -n "${DATA_DIR:-}" && "$DATA_DIR" != /* ]]; then export DATA_DIR="$PWD/$DATA_DIR"; fi
 cd "$(dirname "$0")"
 source infra/scripts/java.sh
-JAR=infra/local/target/local-0.1.0-SNAPSHOT.jar
+JAR=infra/all-in-one/target/all-in-one-0.1.0-SNAPSHOT.jar
 java_and_jars run.sh "$JAR"
 
 # Everything the system writes is for this user only. The JVM sets the same umask itself once it

@@ -1,6 +1,6 @@
 package ai.soul.command;
 
-import ai.soul.platform.consistency.ReadYourWrites;
+import ai.soul.edge.consistency.ReadYourWrites;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 

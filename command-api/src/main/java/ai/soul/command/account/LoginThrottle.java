@@ -1,10 +1,10 @@
 package ai.soul.command.account;
 
 import ai.soul.domain.account.ClaimKeys;
-import ai.soul.platform.auth.KeyedHash;
-import ai.soul.platform.ratelimit.RateLimiter;
-import ai.soul.platform.ratelimit.RateLimiter.Budget;
-import ai.soul.platform.web.ApiException;
+import ai.soul.edge.auth.KeyedHash;
+import ai.soul.edge.ratelimit.RateLimiter;
+import ai.soul.edge.ratelimit.RateLimiter.Budget;
+import ai.soul.edge.web.ApiException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;

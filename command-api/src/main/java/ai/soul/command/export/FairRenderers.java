@@ -1,7 +1,7 @@
 package ai.soul.command.export;
 
 import ai.soul.domain.export.ExportEffect;
-import ai.soul.platform.background.BackgroundThreads;
+import ai.soul.edge.background.BackgroundThreads;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;

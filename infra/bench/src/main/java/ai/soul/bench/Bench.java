@@ -75,7 +75,7 @@ final class Bench {
         BaselineFigures base = Baselines.run(SystemProcess.mkdirs(work.resolve("baselines")), plan.baselineEach(), log);
 
         Path data = SystemProcess.mkdirs(work.resolve("data"));
-        Path jar = Path.of(System.getProperty("bench.system-jar", repo.resolve("infra/local/target/local-0.1.0-SNAPSHOT.jar").toString()));
+        Path jar = Path.of(System.getProperty("bench.system-jar", repo.resolve("infra/all-in-one/target/all-in-one-0.1.0-SNAPSHOT.jar").toString()));
         Path serverLog = work.resolve("system.log");
         int port = SystemProcess.freePort();
         Client client = new Client("http://127.0.0.1:" + port);

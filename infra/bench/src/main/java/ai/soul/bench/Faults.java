@@ -61,7 +61,7 @@ final class Faults {
     }
 
     private Path jar() {
-        return repo.resolve("infra/local/target/local-0.1.0-SNAPSHOT.jar");
+        return repo.resolve("infra/all-in-one/target/all-in-one-0.1.0-SNAPSHOT.jar");
     }
 
     /** kill -9 under load at a random moment, restart on the same data, check every acknowledged write. */

@@ -1,7 +1,7 @@
 package ai.soul.eventstore;
 
-import ai.soul.platform.events.CloudEventCodec;
-import ai.soul.platform.events.EventJson;
+import ai.soul.edge.events.CloudEventCodec;
+import ai.soul.edge.events.EventJson;
 import ai.soul.schemas.EventType;
 import ai.soul.schemas.Events;
 import com.mongodb.client.MongoClient;

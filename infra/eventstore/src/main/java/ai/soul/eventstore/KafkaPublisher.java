@@ -1,6 +1,6 @@
 package ai.soul.eventstore;
 
-import ai.soul.platform.events.CloudEventCodec;
+import ai.soul.edge.events.CloudEventCodec;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;

@@ -1,6 +1,6 @@
 package ai.soul.eventstore;
 
-import ai.soul.platform.health.HealthController;
+import ai.soul.edge.health.HealthController;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.EventProcessingConfiguration;

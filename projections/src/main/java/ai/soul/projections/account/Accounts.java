@@ -1,16 +1,19 @@
 package ai.soul.projections.account;
 
+import ai.soul.schemas.account.KeyDirectory;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Reads of the account read models. */
-public class Accounts {
+@Component
+public class Accounts implements KeyDirectory {
 
     static final String ACCOUNTS = "accounts";
     static final String API_KEYS = "api_keys";
@@ -23,11 +26,8 @@ public class Accounts {
         this.apiKeys = db.getCollection(API_KEYS);
     }
 
-    /** An unrevoked key: its account and its id. */
-    public record Key(String accountId, String keyId) {
-    }
-
     /** The unrevoked key with this SHA-256 hash, by _id, so it stays fast as keys grow. */
+    @Override
     public Optional<Key> activeKey(String keyHash) {
         Document key = apiKeys.find(Filters.eq("_id", keyHash)).first();
         return key == null || key.get("revoked_at") != null ? Optional.empty()
@@ -52,6 +52,7 @@ public class Accounts {
 
 
     /** The account's tier, by _id. */
+    @Override
     public Optional<String> tierOf(String accountId) {
         Document account = accounts.find(Filters.eq("_id", accountId)).projection(new Document("tier", 1)).first();
         return account == null ? Optional.empty() : Optional.ofNullable(account.getString("tier"));

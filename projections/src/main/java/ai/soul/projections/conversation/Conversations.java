@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Reads of the conversation read models, always within one account. */
+@Component
 public class Conversations {
 
     static final String CONVERSATIONS = "conversations";

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 import org.bson.conversions.Bson;
 
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Reads of the export read model: one account's exports, and the ones the sweeper acts on. */
+@Component
 public class Exports {
 
     static final String EXPORTS = "exports";

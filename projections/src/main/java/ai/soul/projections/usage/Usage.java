@@ -5,6 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 import org.bson.conversions.Bson;
 
 import java.time.LocalDate;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Reads of the usage counters: {@link UsageProjector}'s (from the events) and {@link RequestCounters}' (from the metered requests). */
+@Component
 public class Usage {
 
     private final MongoCollection<Document> events;

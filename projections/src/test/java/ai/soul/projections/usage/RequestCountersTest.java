@@ -1,5 +1,6 @@
 package ai.soul.projections.usage;
 
+import ai.soul.schemas.usage.MeteredRequest;
 import ai.soul.projections.InMemoryMongo;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;

@@ -1,8 +1,8 @@
 package ai.soul.query.account;
 
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.web.ApiException;
-import ai.soul.platform.web.Page;
+import ai.soul.edge.auth.Caller;
+import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.Page;
 import ai.soul.projections.account.Accounts;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bson.Document;

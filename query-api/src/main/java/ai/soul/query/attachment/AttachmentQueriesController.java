@@ -1,11 +1,11 @@
 package ai.soul.query.attachment;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import ai.soul.platform.Ids;
-import ai.soul.platform.attachment.AttachmentResource;
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.web.ApiException;
-import ai.soul.platform.web.Page;
+import ai.soul.edge.Ids;
+import ai.soul.schemas.attachment.AttachmentResource;
+import ai.soul.edge.auth.Caller;
+import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.Page;
 import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
 import com.mongodb.MongoGridFSException;
@@ -48,7 +48,7 @@ public class AttachmentQueriesController {
         if (!Ids.looksLike("conv", id) || conversations.find(caller.accountId(), id).isEmpty()) {
             throw ApiException.notFound("Conversation " + id + " not found");
         }
-        List<AttachmentResource> all = AttachmentResource.ofConversation(attachments, id);
+        List<AttachmentResource> all = AttachmentResources.ofConversation(attachments, id);
         int from = (int) Math.min(all.size(), (long) (page - 1) * perPage);
         List<AttachmentResource> items = all.subList(from, Math.min(all.size(), from + perPage));
         return Page.of(items, page, perPage, all.size(), request);

@@ -1,13 +1,13 @@
 package ai.soul.query.conversation;
 
-import ai.soul.platform.Ids;
-import ai.soul.platform.conversation.ConversationWithAttachments;
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.conversation.ConversationResource;
-import ai.soul.platform.conversation.MessageResource;
-import ai.soul.platform.web.ApiException;
-import ai.soul.platform.web.Page;
-import ai.soul.platform.attachment.AttachmentResource;
+import ai.soul.edge.Ids;
+import ai.soul.schemas.conversation.ConversationWithAttachments;
+import ai.soul.edge.auth.Caller;
+import ai.soul.schemas.conversation.ConversationResource;
+import ai.soul.schemas.conversation.MessageResource;
+import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.Page;
+import ai.soul.query.attachment.AttachmentResources;
 import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
 import ai.soul.projections.search.ConversationSearch;
@@ -65,7 +65,7 @@ class ConversationQueriesController {
 
     @GetMapping("/v1/conversations/{id}")
     ConversationWithAttachments get(Caller caller, @PathVariable String id) {
-        return new ConversationWithAttachments(conversation(find(caller, id)), AttachmentResource.ofConversation(attachments, id));
+        return new ConversationWithAttachments(conversation(find(caller, id)), AttachmentResources.ofConversation(attachments, id));
     }
 
     @GetMapping("/v1/conversations/{id}/messages")

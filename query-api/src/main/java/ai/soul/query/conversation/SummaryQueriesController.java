@@ -1,9 +1,9 @@
 package ai.soul.query.conversation;
 
-import ai.soul.platform.Ids;
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.conversation.SummaryResource;
-import ai.soul.platform.web.ApiException;
+import ai.soul.edge.Ids;
+import ai.soul.edge.auth.Caller;
+import ai.soul.schemas.conversation.SummaryResource;
+import ai.soul.edge.web.ApiException;
 import ai.soul.projections.conversation.Conversations;
 import org.bson.Document;
 import org.springframework.web.bind.annotation.GetMapping;

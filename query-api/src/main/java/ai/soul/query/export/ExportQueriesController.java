@@ -1,9 +1,9 @@
 package ai.soul.query.export;
 
-import ai.soul.platform.Ids;
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.export.ExportResource;
-import ai.soul.platform.web.ApiException;
+import ai.soul.edge.Ids;
+import ai.soul.edge.auth.Caller;
+import ai.soul.schemas.export.ExportResource;
+import ai.soul.edge.web.ApiException;
 import ai.soul.projections.export.Exports;
 import ai.soul.query.attachment.Downloads;
 import com.mongodb.MongoGridFSException;

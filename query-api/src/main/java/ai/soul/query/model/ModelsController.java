@@ -1,8 +1,8 @@
 package ai.soul.query.model;
 
 import ai.soul.ai.ModelCatalogue;
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.web.ApiException;
+import ai.soul.edge.auth.Caller;
+import ai.soul.edge.web.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;

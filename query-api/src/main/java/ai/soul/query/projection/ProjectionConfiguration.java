@@ -1,8 +1,8 @@
 package ai.soul.query.projection;
 
-import ai.soul.platform.background.BackgroundThreads;
-import ai.soul.platform.consistency.ReadYourWrites;
-import ai.soul.platform.events.CloudEventCodec;
+import ai.soul.edge.background.BackgroundThreads;
+import ai.soul.edge.consistency.ReadYourWrites;
+import ai.soul.edge.events.CloudEventCodec;
 import ai.soul.projections.ParkedEvents;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.Projector;
@@ -68,11 +68,6 @@ class ProjectionConfiguration {
     }
 
     @Bean
-    Attachments attachments(MongoDatabase readModels) {
-        return new Attachments(readModels);
-    }
-
-    @Bean
     ProjectionOffsets projectionOffsets(MongoDatabase readModels) {
         return new ProjectionOffsets(readModels);
     }
@@ -80,11 +75,6 @@ class ProjectionConfiguration {
     @Bean
     ParkedEvents parkedEvents(MongoDatabase readModels) {
         return new ParkedEvents(readModels);
-    }
-
-    @Bean
-    Conversations conversations(MongoDatabase readModels) {
-        return new Conversations(readModels);
     }
 
     // ---- the read models in MongoDB ----

@@ -1,6 +1,6 @@
 package ai.soul.query.projection;
 
-import ai.soul.platform.events.CloudEventCodec;
+import ai.soul.edge.events.CloudEventCodec;
 import ai.soul.projections.Failures;
 import ai.soul.projections.LogProjection;
 import ai.soul.projections.ParkedEvents;

@@ -1,6 +1,6 @@
 package ai.soul.query.projection;
 
-import ai.soul.platform.health.HealthController;
+import ai.soul.edge.health.HealthController;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

@@ -1,7 +1,7 @@
 package ai.soul.query.search;
 
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.web.ApiException;
+import ai.soul.edge.auth.Caller;
+import ai.soul.edge.web.ApiException;
 import ai.soul.projections.search.ConversationSearch;
 import ai.soul.projections.search.ConversationSearch.InvalidQueryException;
 import org.springframework.web.bind.annotation.PostMapping;

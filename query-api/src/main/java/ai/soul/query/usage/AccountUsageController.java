@@ -1,9 +1,9 @@
 package ai.soul.query.usage;
 
-import ai.soul.platform.attachment.AttachmentLimits;
-import ai.soul.platform.auth.Caller;
-import ai.soul.platform.tier.TierLimits;
-import ai.soul.platform.web.ApiException;
+import ai.soul.edge.attachment.AttachmentLimits;
+import ai.soul.edge.auth.Caller;
+import ai.soul.edge.tier.TierLimits;
+import ai.soul.edge.web.ApiException;
 import ai.soul.projections.account.Accounts;
 import ai.soul.projections.usage.Usage;
 import org.springframework.beans.factory.annotation.Value;

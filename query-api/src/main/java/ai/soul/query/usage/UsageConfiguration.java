@@ -1,7 +1,6 @@
 package ai.soul.query.usage;
 
 import ai.soul.projections.usage.RequestCounters;
-import ai.soul.projections.usage.Usage;
 import ai.soul.projections.usage.UsageProjector;
 import com.mongodb.client.MongoDatabase;
 import org.springframework.context.annotation.Bean;
@@ -19,10 +18,5 @@ class UsageConfiguration {
     @Bean
     RequestCounters requestCounters(MongoDatabase readModels) {
         return new RequestCounters(readModels);
-    }
-
-    @Bean
-    Usage usage(MongoDatabase readModels) {
-        return new Usage(readModels);
     }
 }

@@ -1,7 +1,7 @@
 package ai.soul.query.usage;
 
-import ai.soul.platform.events.EventJson;
-import ai.soul.projections.usage.MeteredRequest;
+import ai.soul.edge.events.EventJson;
+import ai.soul.schemas.usage.MeteredRequest;
 import ai.soul.projections.usage.RequestCounters;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -2,10 +2,10 @@ package ai.soul.query.projection;
 
 import ai.soul.embedded.EmbeddedKafkaBroker;
 import ai.soul.embedded.EmbeddedMongoServer;
-import ai.soul.platform.Ids;
-import ai.soul.platform.auth.ApiKeys;
-import ai.soul.platform.events.CloudEventCodec;
-import ai.soul.platform.events.EventJson;
+import ai.soul.edge.Ids;
+import ai.soul.edge.auth.ApiKeys;
+import ai.soul.edge.events.CloudEventCodec;
+import ai.soul.edge.events.EventJson;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.query.QueryApiApplication;
 import ai.soul.schemas.account.AccountRegistered;

@@ -1,7 +1,7 @@
 package ai.soul.bench.baseline;
 
 import ai.soul.bench.history.SystemEventStore;
-import ai.soul.platform.events.EventJson;
+import ai.soul.edge.events.EventJson;
 import ai.soul.schemas.Events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Synthetic but valid conversation data: ids shaped like the system's ({@code ai.soul.platform.Ids}: a
+ * Synthetic but valid conversation data: ids shaped like the system's ({@code ai.soul.edge.Ids}: a
  * prefix and a ULID, here with the ULID's time set to when the thing happened), realistic text of
  * varying length, and events that pass the domain's rules and the JSON Schemas of the contract.
  * Not thread-safe; one instance per thread.

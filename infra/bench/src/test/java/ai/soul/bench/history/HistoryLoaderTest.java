@@ -1,6 +1,6 @@
 package ai.soul.bench.history;
 
-import ai.soul.platform.Ids;
+import ai.soul.edge.Ids;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.domain.ai.AiPort;
