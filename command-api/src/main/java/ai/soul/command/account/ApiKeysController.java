@@ -1,6 +1,5 @@
 package ai.soul.command.account;
 
-import ai.soul.command.Commands;
 import ai.soul.domain.account.AccountCommands.IssueApiKey;
 import ai.soul.domain.account.AccountCommands.RevokeApiKey;
 import ai.soul.domain.account.AccountView;
@@ -9,6 +8,7 @@ import ai.soul.edge.auth.ApiKeys;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.auth.Callers;
 import ai.soul.edge.consistency.ReadYourWrites;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import ai.soul.projections.account.Accounts;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -29,12 +29,14 @@ class ApiKeysController {
     record RevokedKey(String id, String status, boolean revoked) {
     }
 
-    private final Commands commands;
+    private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
     private final Accounts accounts;
     private final Callers callers;
 
-    ApiKeysController(Commands commands, Accounts accounts, Callers callers) {
-        this.commands = commands;
+    ApiKeysController(CommandGateway gateway, ReadYourWrites readYourWrites, Accounts accounts, Callers callers) {
+        this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
         this.accounts = accounts;
         this.callers = callers;
     }
@@ -45,8 +47,9 @@ class ApiKeysController {
         String key = ApiKeys.generate();
         String hash = ApiKeys.hash(key);
         String keyId = Ids.next("key");
-        commands.send(new IssueApiKey(caller.accountId(), keyId, ApiKeys.prefixOf(key), hash), caller.accountId(),
-                AccountView::version, caller.accountId(), ReadYourWrites.keyReader(hash));
+        var command = new IssueApiKey(caller.accountId(), keyId, ApiKeys.prefixOf(key), hash);
+        readYourWrites.write(caller.accountId(), () -> gateway.sendAndWait(command), AccountView::version,
+                caller.accountId(), ReadYourWrites.keyReader(hash));
         return new IssuedKey(keyId, key, ApiKeys.prefixOf(key), "active", Ids.instantOf(keyId),
                 "Save this API key now: it will not be shown again.");
     }
@@ -62,7 +65,8 @@ class ApiKeysController {
         String hash = accounts.keyHash(caller.accountId(), id).orElse(null);
         String[] readers = hash == null ? new String[]{caller.accountId()} : new String[]{caller.accountId(), ReadYourWrites.keyReader(hash)};
         try {
-            commands.send(new RevokeApiKey(caller.accountId(), id), caller.accountId(), AccountView::version, readers);
+            readYourWrites.write(caller.accountId(), () -> gateway.sendAndWait(new RevokeApiKey(caller.accountId(), id)),
+                    AccountView::version, readers);
         } finally {
             if (hash != null) callers.forgetKey(hash);
         }

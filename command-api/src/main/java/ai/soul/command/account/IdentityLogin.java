@@ -1,12 +1,12 @@
 package ai.soul.command.account;
 
-import ai.soul.command.Commands;
 import ai.soul.domain.account.AccountCommands.DescribeAccount;
 import ai.soul.domain.account.AccountCommands.LinkIdentity;
 import ai.soul.domain.account.AccountCommands.RegisterByIdentity;
 import ai.soul.domain.account.AccountView;
 import ai.soul.domain.account.ClaimKeys;
 import ai.soul.edge.Ids;
+import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.edge.web.ApiException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -44,9 +44,9 @@ class IdentityLogin {
     /** How far a provider's clock may be ahead of ours (Spring's own default for exp and nbf). */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
-    private final Commands commands;
     private final AccountClaims claims;
     private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
     private final String issuer;
     private final String audience;
     private final String jwkSetUri;
@@ -54,12 +54,12 @@ class IdentityLogin {
     /** Made at the first login, not at startup: an issuer that is down then must not stop the API. */
     private volatile JwtDecoder decoder;
 
-    IdentityLogin(Commands commands, AccountClaims claims, CommandGateway gateway,
+    IdentityLogin(AccountClaims claims, CommandGateway gateway, ReadYourWrites readYourWrites,
                   @Value("${soul.auth.oidc.issuer:}") String issuer, @Value("${soul.auth.oidc.audience:}") String audience,
                   @Value("${soul.auth.oidc.jwk-set-uri:}") String jwkSetUri, @Value("${soul.default-tier}") String defaultTier) {
-        this.commands = commands;
         this.claims = claims;
         this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
         this.issuer = issuer;
         this.audience = audience;
         this.jwkSetUri = jwkSetUri;
@@ -98,8 +98,8 @@ class IdentityLogin {
             return gateway.sendAndWait(new LinkIdentity(holder.get(), issuer, identity));
         }
         String accountId = Ids.next("usr");
-        return commands.send(new RegisterByIdentity(accountId, email, name, defaultTier, issuer, identity),
-                accountId, AccountView::version, accountId);
+        var command = new RegisterByIdentity(accountId, email, name, defaultTier, issuer, identity);
+        return readYourWrites.write(accountId, () -> gateway.sendAndWait(command), AccountView::version, accountId);
     }
 
     private JwtDecoder decoder() {

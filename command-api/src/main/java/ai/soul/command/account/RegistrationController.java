@@ -1,6 +1,5 @@
 package ai.soul.command.account;
 
-import ai.soul.command.Commands;
 import ai.soul.domain.account.AccountCommands.NoteRegistrationAttempt;
 import ai.soul.domain.account.AccountCommands.RegisterAccount;
 import ai.soul.domain.account.AccountView;
@@ -39,15 +38,15 @@ class RegistrationController {
     record RegisterResponse(String tenantId, String userId, String email, String tier, String apiKey, String message) {
     }
 
-    private final Commands commands;
     private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
     private final AccountClaims claims;
     private final String defaultTier;
 
-    RegistrationController(Commands commands, CommandGateway gateway, AccountClaims claims,
+    RegistrationController(CommandGateway gateway, ReadYourWrites readYourWrites, AccountClaims claims,
                            @Value("${soul.default-tier:free}") String defaultTier) {
-        this.commands = commands;
         this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
         this.claims = claims;
         this.defaultTier = defaultTier;
     }
@@ -80,7 +79,8 @@ class RegistrationController {
         String keyHash = ApiKeys.hash(key);
         var command = new RegisterAccount(accountId, request.email(), request.password(), request.name(),
                 request.companyName(), defaultTier, Ids.next("key"), ApiKeys.prefixOf(key), keyHash, claimAddress);
-        return commands.send(command, accountId, AccountView::version, accountId, ReadYourWrites.keyReader(keyHash));
+        return readYourWrites.write(accountId, () -> gateway.sendAndWait(command), AccountView::version, accountId,
+                ReadYourWrites.keyReader(keyHash));
     }
 
     /** The registration has been answered as any other whatever happens here: a failure must not tell the address was taken. */

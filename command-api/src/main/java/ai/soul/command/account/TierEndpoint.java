@@ -1,11 +1,11 @@
 package ai.soul.command.account;
 
-import ai.soul.command.Commands;
 import ai.soul.domain.account.AccountCommands.ChangeTier;
 import ai.soul.domain.account.AccountView;
 import ai.soul.domain.account.TierCatalogue;
 import ai.soul.edge.auth.Callers;
 import ai.soul.edge.consistency.ReadYourWrites;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import ai.soul.edge.tier.TierLimits;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -24,18 +24,20 @@ import java.util.Map;
 @Endpoint(id = "tiers")
 class TierEndpoint {
 
-    private final Commands commands;
+    private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
     private final Callers callers;
 
-    TierEndpoint(Commands commands, Callers callers) {
-        this.commands = commands;
+    TierEndpoint(CommandGateway gateway, ReadYourWrites readYourWrites, Callers callers) {
+        this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
         this.callers = callers;
     }
 
     @WriteOperation
     Map<String, Object> change(@Selector String accountId, String tier) {
-        AccountView account = commands.send(new ChangeTier(accountId, tier), accountId, AccountView::version,
-                accountId, ReadYourWrites.tierReader(accountId));
+        AccountView account = readYourWrites.write(accountId, () -> gateway.sendAndWait(new ChangeTier(accountId, tier)),
+                AccountView::version, accountId, ReadYourWrites.tierReader(accountId));
         callers.forgetAccount(accountId);
         return Map.of("id", account.id(), "tier", account.tier());
     }

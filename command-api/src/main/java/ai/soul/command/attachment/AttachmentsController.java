@@ -1,6 +1,5 @@
 package ai.soul.command.attachment;
 
-import ai.soul.command.Commands;
 import ai.soul.domain.account.AccountCommands.ReleaseStorage;
 import ai.soul.domain.account.AccountCommands.ReserveStorage;
 import ai.soul.domain.account.StorageQuotaExceeded;
@@ -12,6 +11,7 @@ import ai.soul.edge.Ids;
 import ai.soul.edge.attachment.AttachmentLimits;
 import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.edge.auth.Caller;
+import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.edge.web.ApiException;
 import ai.soul.edge.web.ErrorEnvelope;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -51,14 +51,14 @@ class AttachmentsController {
     record Deleted(boolean deleted, String id) {
     }
 
-    private final Commands commands;
     private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
     private final AttachmentStorage storage;
     private final AttachmentLimits limits;
 
-    AttachmentsController(Commands commands, CommandGateway gateway, AttachmentStorage storage, AttachmentLimits limits) {
-        this.commands = commands;
+    AttachmentsController(CommandGateway gateway, ReadYourWrites readYourWrites, AttachmentStorage storage, AttachmentLimits limits) {
         this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
         this.storage = storage;
         this.limits = limits;
     }
@@ -89,8 +89,10 @@ class AttachmentsController {
             try (InputStream in = file.getInputStream()) {
                 stored = storage.store(attachmentId, id, caller.accountId(), filename, mimeType, in);
             }
-            AttachmentView view = commands.send(new AttachFile(id, caller.accountId(), attachmentId, filename,
-                    mimeType, stored.size(), stored.sha256(), attachmentId), id, AttachmentView::version, caller.accountId());
+            var attach = new AttachFile(id, caller.accountId(), attachmentId, filename, mimeType, stored.size(), stored.sha256(),
+                    attachmentId);
+            AttachmentView view = readYourWrites.write(id, () -> gateway.sendAndWait(attach), AttachmentView::version,
+                    caller.accountId());
             String url = ServletUriComponentsBuilder.fromCurrentContextPath().path(AttachmentResource.contentPath(attachmentId))
                     .toUriString();
             return ResponseEntity.created(URI.create(url))
@@ -112,8 +114,9 @@ class AttachmentsController {
         if (owner == null || !caller.accountId().equals(owner.accountId())) {
             throw ApiException.notFound("Attachment " + id + " not found");
         }
-        commands.send(new DeleteAttachment(owner.conversationId(), caller.accountId(), id),
-                owner.conversationId(), (Long version) -> version, caller.accountId());
+        readYourWrites.write(owner.conversationId(),
+                () -> gateway.sendAndWait(new DeleteAttachment(owner.conversationId(), caller.accountId(), id)),
+                (Long version) -> version, caller.accountId());
         // at once, so the space is free for the next upload; AttachmentCleanup does the same for every deletion, idempotently
         gateway.sendAndWait(new ReleaseStorage(caller.accountId(), id));
         storage.discard(id);

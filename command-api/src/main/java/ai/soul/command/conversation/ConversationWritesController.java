@@ -1,6 +1,5 @@
 package ai.soul.command.conversation;
 
-import ai.soul.command.Commands;
 import ai.soul.domain.conversation.ConversationCommands.CreateConversation;
 import ai.soul.domain.conversation.ConversationCommands.DeleteConversation;
 import ai.soul.domain.conversation.ConversationCommands.InitialMessage;
@@ -8,10 +7,12 @@ import ai.soul.domain.conversation.ConversationCommands.UpdateConversation;
 import ai.soul.domain.conversation.ConversationView;
 import ai.soul.edge.Ids;
 import ai.soul.edge.auth.Caller;
+import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.schemas.conversation.ConversationResource;
 import ai.soul.schemas.conversation.ConversationWithAttachments;
 import ai.soul.edge.web.ApiException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -43,10 +44,12 @@ class ConversationWritesController {
     record Deleted(boolean deleted, String id) {
     }
 
-    private final Commands commands;
+    private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
 
-    ConversationWritesController(Commands commands) {
-        this.commands = commands;
+    ConversationWritesController(CommandGateway gateway, ReadYourWrites readYourWrites) {
+        this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
     }
 
     @PostMapping(path = "/v1/conversations", consumes = "application/json")
@@ -57,7 +60,8 @@ class ConversationWritesController {
                 .toList();
         var command = new CreateConversation(id, caller.accountId(), request.title(), request.content(), request.source(),
                 request.metadata(), request.systemPrompt(), request.llmId(), request.agentId(), messages);
-        ConversationView view = commands.send(command, id, ConversationView::version, caller.accountId());
+        ConversationView view = readYourWrites.write(id, () -> gateway.sendAndWait(command), ConversationView::version,
+                caller.accountId());
         return ResponseEntity.created(URI.create("/v1/conversations/" + id)).body(resource(view));
     }
 
@@ -66,13 +70,15 @@ class ConversationWritesController {
         requireId(id);
         var command = new UpdateConversation(id, caller.accountId(), request.title(), request.content(), request.metadata(),
                 request.systemPrompt(), request.llmId(), request.agentId());
-        return resource(commands.send(command, id, ConversationView::version, caller.accountId()));
+        return resource(readYourWrites.write(id, () -> gateway.sendAndWait(command), ConversationView::version,
+                caller.accountId()));
     }
 
     @DeleteMapping("/v1/conversations/{id}")
     Deleted delete(Caller caller, @PathVariable String id) {
         requireId(id);
-        commands.send(new DeleteConversation(id, caller.accountId()), id, (Long version) -> version, caller.accountId());
+        readYourWrites.write(id, () -> gateway.sendAndWait(new DeleteConversation(id, caller.accountId())),
+                (Long version) -> version, caller.accountId());
         return new Deleted(true, id);
     }
 

@@ -1,6 +1,6 @@
 package ai.soul.command.conversation;
 
-import ai.soul.command.Commands;
+import ai.soul.command.PreferWait;
 import ai.soul.domain.conversation.ConversationCommands.PostMessage;
 import ai.soul.domain.conversation.ConversationCommands.RequestSummary;
 import ai.soul.domain.conversation.MessageView;
@@ -15,7 +15,7 @@ import ai.soul.schemas.conversation.AgentReplyFailed;
 import ai.soul.schemas.conversation.SummaryFailed;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,9 +25,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Messages (which the agent answers) and summaries. Both answer at once; with {@code Prefer: wait=N}
@@ -55,14 +53,14 @@ class RepliesController {
                          Reply reply, String replyError) {
     }
 
-    private final Commands commands;
-    private final EventWait waits;
+    private final CommandGateway gateway;
     private final ReadYourWrites readYourWrites;
+    private final PreferWait waits;
 
-    RepliesController(Commands commands, EventWait waits, ReadYourWrites readYourWrites) {
-        this.commands = commands;
-        this.waits = waits;
+    RepliesController(CommandGateway gateway, ReadYourWrites readYourWrites, PreferWait waits) {
+        this.gateway = gateway;
         this.readYourWrites = readYourWrites;
+        this.waits = waits;
     }
 
     @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
@@ -71,28 +69,22 @@ class RepliesController {
         requireId(id);
         String messageId = Ids.next("msg");
         boolean verbose = Boolean.TRUE.equals(request.verbose());
-        MessageView m = commands.send(new PostMessage(id, caller.accountId(), messageId, request.content(), request.llmId(), verbose),
-                id, MessageView::version, caller.accountId());
-        var answer = ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages"));
-        Optional<Duration> wait = waits.preferred(prefer);
+        var command = new PostMessage(id, caller.accountId(), messageId, request.content(), request.llmId(), verbose);
+        MessageView m = readYourWrites.write(id, () -> gateway.sendAndWait(command), MessageView::version, caller.accountId());
         PostedMessage posted = new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(),
                 null, null);
-        if (wait.isEmpty()) {
-            return answer.body(posted);
-        }
-        Optional<PostedMessage> outcome = waits.first(id, m.version(), wait.get(), event -> {
+        var waited = waits.await(prefer, id, m.version(), caller.accountId(), event -> {
             if (event.getPayload() instanceof AgentReplied r && r.inReplyTo().equals(messageId)) {
-                seen(caller, id, event);
                 return withReply(posted, new Reply(r.messageId(), id, r.index(), "agent", r.content(), event.getTimestamp(),
                         r.model(), verbose ? r.reasoning() : null), null);
             }
             if (event.getPayload() instanceof AgentReplyFailed f && f.inReplyTo().equals(messageId)) {
-                seen(caller, id, event);
                 return withReply(posted, null, f.reason());
             }
             return null;
         });
-        return answer.header("Preference-Applied", "wait=" + wait.get().toSeconds()).body(outcome.orElse(posted));
+        return ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages")).headers(waited.headers())
+                .body(waited.outcome().orElse(posted));
     }
 
     @PostMapping(path = "/v1/conversations/{id}/summaries")
@@ -101,35 +93,23 @@ class RepliesController {
                                               @RequestHeader(name = "Prefer", required = false) String prefer) {
         requireId(id);
         SummaryRequest r = request == null ? new SummaryRequest(null, null) : request;
-        SummaryView s = commands.send(new RequestSummary(id, caller.accountId(), Ids.next("summary"), r.language(), r.style()),
-                id, SummaryView::version, caller.accountId());
+        var command = new RequestSummary(id, caller.accountId(), Ids.next("summary"), r.language(), r.style());
+        SummaryView s = readYourWrites.write(id, () -> gateway.sendAndWait(command), SummaryView::version, caller.accountId());
         SummaryResource processing = new SummaryResource(s.id(), id, "processing", s.language(), s.style(), null, null, null,
                 null, null, null, null, null, s.createdAt(), null);
-        Optional<Duration> wait = waits.preferred(prefer);
-        if (wait.isEmpty()) {
-            return ResponseEntity.accepted().body(processing);
-        }
-        Optional<SummaryResource> outcome = waits.first(id, s.version(), wait.get(), event -> {
+        var waited = waits.await(prefer, id, s.version(), caller.accountId(), event -> {
             if (event.getPayload() instanceof SummaryGenerated g && g.summaryId().equals(s.id())) {
-                seen(caller, id, event);
                 return new SummaryResource(s.id(), id, "completed", g.language(), g.style(), g.title(), g.content(), g.sentiment(),
                         g.sentimentScore(), g.topics(), g.actionItems(), g.model(), null, s.createdAt(), event.getTimestamp());
             }
             if (event.getPayload() instanceof SummaryFailed f && f.summaryId().equals(s.id())) {
-                seen(caller, id, event);
                 return new SummaryResource(s.id(), id, "failed", s.language(), s.style(), null, null, null, null, null, null,
                         null, f.reason(), s.createdAt(), event.getTimestamp());
             }
             return null;
         });
-        return ResponseEntity.status(outcome.isPresent() ? HttpStatus.OK : HttpStatus.ACCEPTED)
-                .header("Preference-Applied", "wait=" + wait.get().toSeconds())
-                .body(outcome.orElse(processing));
-    }
-
-    /** The client has seen this event: its next read waits until the read models have it too. */
-    private void seen(Caller caller, String id, DomainEventMessage<?> event) {
-        readYourWrites.begin(id, caller.accountId()).acknowledged(event.getSequenceNumber());
+        return ResponseEntity.status(waited.outcome().isPresent() ? HttpStatus.OK : HttpStatus.ACCEPTED).headers(waited.headers())
+                .body(waited.outcome().orElse(processing));
     }
 
     private static PostedMessage withReply(PostedMessage m, Reply reply, String error) {

@@ -1,18 +1,19 @@
 package ai.soul.command.export;
 
-import ai.soul.command.Commands;
-import ai.soul.command.conversation.EventWait;
+import ai.soul.command.PreferWait;
 import ai.soul.domain.export.ExportCommands.DeleteExport;
 import ai.soul.domain.export.ExportCommands.RequestExport;
 import ai.soul.domain.export.ExportQueueFull;
 import ai.soul.domain.export.ExportView;
 import ai.soul.edge.Ids;
 import ai.soul.edge.auth.Caller;
+import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.schemas.export.ExportResource;
 import ai.soul.edge.web.ApiException;
 import ai.soul.edge.web.ErrorEnvelope;
 import ai.soul.schemas.export.ExportCompleted;
 import ai.soul.schemas.export.ExportFailed;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -26,10 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /v1/exports}: answers at once (202, processing); the renderer finishes it. With
@@ -53,13 +52,16 @@ class ExportsController {
     record Deleted(boolean deleted, String id) {
     }
 
-    private final Commands commands;
-    private final EventWait waits;
+    private final CommandGateway gateway;
+    private final ReadYourWrites readYourWrites;
+    private final PreferWait waits;
     private final int maxOpen;
 
     /** {@code soul.exports.per-account-queue}: the exports an account may have open (waiting or rendering) at once. */
-    ExportsController(Commands commands, EventWait waits, @Value("${soul.exports.per-account-queue:5}") int maxOpen) {
-        this.commands = commands;
+    ExportsController(CommandGateway gateway, ReadYourWrites readYourWrites, PreferWait waits,
+                      @Value("${soul.exports.per-account-queue:5}") int maxOpen) {
+        this.gateway = gateway;
+        this.readYourWrites = readYourWrites;
         this.waits = waits;
         this.maxOpen = maxOpen;
     }
@@ -70,17 +72,14 @@ class ExportsController {
         Filters filters = request.filters() == null ? new Filters(null, null) : request.filters();
         boolean attachments = request.options() != null && Boolean.TRUE.equals(request.options().includeAttachments());
         String id = Ids.next("exp");
-        ExportView v = commands.send(new RequestExport(id, caller.accountId(), request.format(), filters.dateFrom(), filters.dateTo(),
-                attachments, maxOpen), id, ExportView::version, caller.accountId());
+        var command = new RequestExport(id, caller.accountId(), request.format(), filters.dateFrom(), filters.dateTo(),
+                attachments, maxOpen);
+        ExportView v = readYourWrites.write(id, () -> gateway.sendAndWait(command), ExportView::version, caller.accountId());
         ExportResource processing = new ExportResource(id, "processing", v.format(), 0, null, null, null, v.createdAt(), null);
         URI location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/v1/exports/" + id).build().toUri();
-        Optional<Duration> wait = waits.preferred(prefer);
-        if (wait.isEmpty()) {
-            return ResponseEntity.accepted().location(location).body(processing);
-        }
-        // built here: the wait's matcher runs on another thread, without the request
+        // built here: the wait's outcome may be made on another thread, without the request
         String url = ServletUriComponentsBuilder.fromCurrentContextPath().path(ExportResource.downloadPath(id)).toUriString();
-        Optional<ExportResource> outcome = waits.first(id, v.version(), wait.get(), event -> {
+        var waited = waits.await(prefer, id, v.version(), caller.accountId(), event -> {
             if (event.getPayload() instanceof ExportCompleted c) {
                 return new ExportResource(id, "completed", v.format(), 100, megabytes(c.sizeBytes()), url, Instant.parse(c.expiresAt()),
                         v.createdAt(), null);
@@ -90,9 +89,8 @@ class ExportsController {
             }
             return null;
         });
-        return ResponseEntity.status(outcome.isPresent() ? HttpStatus.OK : HttpStatus.ACCEPTED).location(location)
-                .header("Preference-Applied", "wait=" + wait.get().toSeconds())
-                .body(outcome.orElse(processing));
+        return ResponseEntity.status(waited.outcome().isPresent() ? HttpStatus.OK : HttpStatus.ACCEPTED).location(location)
+                .headers(waited.headers()).body(waited.outcome().orElse(processing));
     }
 
     /** Whatever its state; a render still running is discarded. Its file goes and its storage is given back. */
@@ -101,7 +99,8 @@ class ExportsController {
         if (!Ids.looksLike("exp", id)) {
             throw ApiException.notFound("Export " + id + " not found");
         }
-        commands.send(new DeleteExport(id, caller.accountId()), id, (Long version) -> version, caller.accountId());
+        readYourWrites.write(id, () -> gateway.sendAndWait(new DeleteExport(id, caller.accountId())), (Long version) -> version,
+                caller.accountId());
         return new Deleted(true, id);
     }
 

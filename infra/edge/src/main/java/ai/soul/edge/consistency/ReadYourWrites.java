@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Read-your-writes for a client of this process. A write registers the aggregate it changes before
@@ -39,6 +41,23 @@ public class ReadYourWrites {
     /** The reader that looks an account's tier up, so a tier change applies from the next request. */
     public static String tierReader(String accountId) {
         return "tier:" + accountId;
+    }
+
+    /**
+     * Makes a write ({@code send}: a command sent and waited for, or a process of several) that changes
+     * {@code aggregateId}, registered for the {@code readers}: they see its result, whose sequence
+     * number {@code version} tells, in their next read. A write that fails is abandoned.
+     */
+    public <R> R write(String aggregateId, Supplier<R> send, ToLongFunction<R> version, String... readers) {
+        Write write = begin(aggregateId, readers);
+        try {
+            R result = send.get();
+            write.acknowledged(version.applyAsLong(result));
+            return result;
+        } catch (RuntimeException e) {
+            write.abandon();
+            throw e;
+        }
     }
 
     public synchronized Write begin(String aggregateId, String... readers) {

@@ -47,4 +47,24 @@ class ReadYourWritesTest {
         ryw.begin("conv_1", "someone-else").acknowledged(5);
         ryw.awaitFor("acct");
     }
+
+    @Test
+    void aWriteIsWaitedForOnceItSucceedsWithTheSequenceItAnswers() {
+        assertThat(ryw.write("conv_1", () -> 4L, (Long version) -> version, "acct")).isEqualTo(4L);
+        CompletableFuture<Void> read = CompletableFuture.runAsync(() -> ryw.awaitFor("acct"));
+
+        ryw.applied("conv_1", 3);
+        assertThat(read).isNotDone();
+        ryw.applied("conv_1", 4);
+        await().atMost(Duration.ofSeconds(5)).until(read::isDone);
+    }
+
+    @Test
+    void aWriteThatFailsThrowsAndHoldsNoReadBack() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ryw.write("conv_1", () -> {
+            throw new IllegalStateException("refused");
+        }, (Long version) -> version, "acct")).hasMessage("refused");
+        ryw.awaitFor("acct"); // returns at once: nothing is awaited
+        assertThat(ryw.isWaiting()).isFalse();
+    }
 }
