@@ -1,12 +1,8 @@
 package ai.soul.command.attachment;
 
-import ai.soul.domain.account.AccountCommands.ReleaseStorage;
-import ai.soul.domain.account.AccountCommands.ReserveStorage;
 import ai.soul.domain.account.StorageQuotaExceeded;
+import ai.soul.domain.attachment.AttachmentFiles;
 import ai.soul.domain.conversation.AttachmentView;
-import ai.soul.domain.conversation.ConversationCommands.AttachFile;
-import ai.soul.domain.conversation.ConversationCommands.CheckAttachment;
-import ai.soul.domain.conversation.ConversationCommands.DeleteAttachment;
 import ai.soul.edge.Ids;
 import ai.soul.edge.attachment.AttachmentLimits;
 import ai.soul.schemas.attachment.AttachmentResource;
@@ -14,7 +10,6 @@ import ai.soul.edge.auth.Caller;
 import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.edge.web.ApiException;
 import ai.soul.edge.web.ErrorEnvelope;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -31,35 +26,24 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Uploads and deletions of attachments. An upload is checked by the conversation first (owner,
- * not deleted, filename), so nothing is stored for a refused file; then the account reserves its
- * size (the account aggregate handles one command at a time, so concurrent uploads cannot together
- * exceed the quota), the bytes go to GridFS, and the conversation records the attachment. A
- * failure after the reservation gives the bytes and the reservation back.
- */
+/** Uploads and deletions of attachments: the request parsed and handed to {@link AttachmentFiles}, which does the rest. */
 @RestController
 class AttachmentsController {
 
     record Deleted(boolean deleted, String id) {
     }
 
-    private final CommandGateway gateway;
+    private final AttachmentFiles files;
     private final ReadYourWrites readYourWrites;
-    private final AttachmentStorage storage;
     private final AttachmentLimits limits;
 
-    AttachmentsController(CommandGateway gateway, ReadYourWrites readYourWrites, AttachmentStorage storage, AttachmentLimits limits) {
-        this.gateway = gateway;
+    AttachmentsController(AttachmentFiles files, ReadYourWrites readYourWrites, AttachmentLimits limits) {
+        this.files = files;
         this.readYourWrites = readYourWrites;
-        this.storage = storage;
         this.limits = limits;
     }
 
@@ -78,48 +62,22 @@ class AttachmentsController {
             throw ApiException.validation(Map.of("file", List.of("A file is required: a part named 'file' with a filename")));
         }
         String requested = filenameField != null && !filenameField.isBlank() ? filenameField : file.getOriginalFilename();
-        String filename = gateway.sendAndWait(new CheckAttachment(id, caller.accountId(), requested));
-        String mimeType = mimeType(file.getContentType(), filename);
-        String attachmentId = Ids.next("att");
-        long size = file.getSize();
-        gateway.sendAndWait(
-                new ReserveStorage(caller.accountId(), attachmentId, size, limits.accountQuota().toBytes()));
-        try {
-            AttachmentStorage.Stored stored;
-            try (InputStream in = file.getInputStream()) {
-                stored = storage.store(attachmentId, id, caller.accountId(), filename, mimeType, in);
-            }
-            var attach = new AttachFile(id, caller.accountId(), attachmentId, filename, mimeType, stored.size(), stored.sha256(),
-                    attachmentId);
-            AttachmentView view = readYourWrites.write(id, () -> gateway.sendAndWait(attach), AttachmentView::version,
-                    caller.accountId());
-            String url = ServletUriComponentsBuilder.fromCurrentContextPath().path(AttachmentResource.contentPath(attachmentId))
-                    .toUriString();
-            return ResponseEntity.created(URI.create(url))
-                    .body(new AttachmentResource(attachmentId, view.filename(), view.size(), view.mimeType(), url, view.createdAt()));
-        } catch (RuntimeException | IOException e) {
-            // refused or failed after the reservation (e.g. the conversation was deleted meanwhile): give everything back
-            storage.discard(attachmentId);
-            gateway.sendAndWait(new ReleaseStorage(caller.accountId(), attachmentId));
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException(io);
-            }
-            throw (RuntimeException) e;
-        }
+        var upload = new AttachmentFiles.Upload(id, caller.accountId(), requested, file.getSize(), file::getInputStream,
+                filename -> mimeType(file.getContentType(), filename));
+        AttachmentView view = readYourWrites.write(id, () -> files.upload(upload), AttachmentView::version, caller.accountId());
+        String url = ServletUriComponentsBuilder.fromCurrentContextPath().path(AttachmentResource.contentPath(view.id())).toUriString();
+        return ResponseEntity.created(URI.create(url))
+                .body(new AttachmentResource(view.id(), view.filename(), view.size(), view.mimeType(), url, view.createdAt()));
     }
 
     @DeleteMapping("/v1/attachments/{id}")
     Deleted delete(Caller caller, @PathVariable String id) {
-        AttachmentStorage.Owner owner = Ids.looksLike("att", id) ? storage.owner(id) : null;
-        if (owner == null || !caller.accountId().equals(owner.accountId())) {
+        String conversationId = Ids.looksLike("att", id) ? files.conversationOf(caller.accountId(), id).orElse(null) : null;
+        if (conversationId == null) {
             throw ApiException.notFound("Attachment " + id + " not found");
         }
-        readYourWrites.write(owner.conversationId(),
-                () -> gateway.sendAndWait(new DeleteAttachment(owner.conversationId(), caller.accountId(), id)),
-                (Long version) -> version, caller.accountId());
-        // at once, so the space is free for the next upload; AttachmentCleanup does the same for every deletion, idempotently
-        gateway.sendAndWait(new ReleaseStorage(caller.accountId(), id));
-        storage.discard(id);
+        readYourWrites.write(conversationId, () -> files.delete(conversationId, caller.accountId(), id), (Long version) -> version,
+                caller.accountId());
         return new Deleted(true, id);
     }
 

@@ -1,6 +1,6 @@
 package ai.soul.command.attachment;
 
-import org.springframework.beans.factory.annotation.Qualifier;
+import ai.soul.domain.attachment.AttachmentBytes;
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.model.GridFSFile;
@@ -8,6 +8,7 @@ import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.client.model.Filters;
 import org.bson.BsonString;
 import org.bson.Document;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -17,30 +18,24 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The bytes of attachments in GridFS, each file under its attachment id, with the attachment,
- * conversation and account in its metadata (so a deletion finds whose it is without the read models).
+ * conversation and account in its metadata.
  */
 @Component
-class AttachmentStorage {
-
-    /** Whose a stored file is. */
-    record Owner(String conversationId, String accountId) {
-    }
-
-    /** What was stored: the bytes' length and SHA-256 digest. */
-    record Stored(long size, String sha256) {
-    }
+class GridFsAttachmentBytes implements AttachmentBytes {
 
     private final GridFSBucket bucket;
 
-    AttachmentStorage(@Qualifier("attachmentBucket") GridFSBucket attachmentBucket) {
+    GridFsAttachmentBytes(@Qualifier("attachmentBucket") GridFSBucket attachmentBucket) {
         this.bucket = attachmentBucket;
     }
 
     /** Streams the bytes into GridFS chunk by chunk, digesting them on the way. */
-    Stored store(String attachmentId, String conversationId, String accountId, String filename, String mimeType, InputStream in) {
+    @Override
+    public Stored store(String attachmentId, String conversationId, String accountId, String filename, String mimeType, InputStream in) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -57,17 +52,17 @@ class AttachmentStorage {
         }
     }
 
-    /** Whose the stored file is, or null when there is none (never stored, or deleted). */
-    Owner owner(String attachmentId) {
+    @Override
+    public Optional<Owner> owner(String attachmentId) {
         GridFSFile file = bucket.find(Filters.eq("_id", new BsonString(attachmentId))).first();
         if (file == null || file.getMetadata() == null) {
-            return null;
+            return Optional.empty();
         }
-        return new Owner(file.getMetadata().getString("conversation_id"), file.getMetadata().getString("account_id"));
+        return Optional.of(new Owner(file.getMetadata().getString("conversation_id"), file.getMetadata().getString("account_id")));
     }
 
-    /** Deletes the file's bytes; a file that is gone already is fine (deletions are retried and repeated). */
-    void discard(String attachmentId) {
+    @Override
+    public void discard(String attachmentId) {
         try {
             bucket.delete(new BsonString(attachmentId));
         } catch (MongoGridFSException gone) {
