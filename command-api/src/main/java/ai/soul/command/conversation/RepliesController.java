@@ -83,7 +83,7 @@ class RepliesController {
             }
             return null;
         });
-        return ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages")).headers(waited.headers())
+        return ResponseEntity.created(URI.create("/v1/conversations/" + id + "/messages/" + m.id())).headers(waited.headers())
                 .body(waited.outcome().orElse(posted));
     }
 

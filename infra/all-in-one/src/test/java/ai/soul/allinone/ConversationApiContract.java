@@ -170,6 +170,68 @@ abstract class ConversationApiContract {
         assertThat(conversation.get("last_message_at").asString()).isEqualTo(messages.body().get("data").get(6).get("created_at").asString());
     }
 
+    /** A created message's Location names it, and answers it with the same JSON as its item in the list. */
+    @Test
+    void aPostedMessageIsReadAtItsLocation() {
+        String id = create("{\"title\": \"Chat\"}").body().get("id").asString();
+        // waiting for the reply, so that nothing changes the messages while they are compared
+        var posted = postAndWaitForReply(id, "{\"content\": \"Where is the pricing sheet?\"}");
+        assertThat(posted.status()).isEqualTo(201);
+        String messageId = posted.body().get("id").asString();
+        assertThat(posted.header("Location")).isEqualTo("/v1/conversations/" + id + "/messages/" + messageId);
+
+        var read = api().get(posted.header("Location"), key);
+        assertThat(read.status()).as(read.raw().body()).isEqualTo(200);
+        JsonNode message = read.body();
+        assertThat(message.get("id").asString()).isEqualTo(messageId);
+        assertThat(message.get("conversation_id").asString()).isEqualTo(id);
+        assertThat(message.get("index").asInt()).isZero();
+        assertThat(message.get("role").asString()).isEqualTo("user");
+        assertThat(message.get("content").asString()).isEqualTo("Where is the pricing sheet?");
+        assertThat(message.get("created_at").asString()).isEqualTo(posted.body().get("created_at").asString());
+        assertThat(message.get("reply_status").asString()).isEqualTo("completed");
+
+        JsonNode listed = api().get("/v1/conversations/" + id + "/messages", key).body().get("data");
+        assertThat(message).isEqualTo(listed.get(0));
+        String replyId = posted.body().get("reply").get("id").asString();
+        var reply = api().get("/v1/conversations/" + id + "/messages/" + replyId, key);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo(listed.get(1));
+        assertThat(reply.body().get("in_reply_to").asString()).isEqualTo(messageId);
+    }
+
+    /** Unknown, malformed, another conversation's and another account's message ids all answer 404, alike. */
+    @Test
+    void aMessageIsFoundOnlyInItsOwnConversation() {
+        String id = create("{\"title\": \"Mine\", \"messages\": [{\"content\": \"private\"}]}").body().get("id").asString();
+        String messageId = api().get("/v1/conversations/" + id + "/messages", key).body().at("/data/0/id").asString();
+        assertThat(api().get("/v1/conversations/" + id + "/messages/" + messageId, key).status()).isEqualTo(200);
+        String unknown = "msg_01JQ8X2Y3Z4A5B6C7D8E9F0G1H";
+
+        var never = api().get("/v1/conversations/" + id + "/messages/" + unknown, key);
+        assertNotFound(never);
+        assertThat(never.body().at("/error/message").asString()).isEqualTo("Message " + unknown + " not found");
+        assertNotFound(api().get("/v1/conversations/" + id + "/messages/not-an-id", key));
+        assertNotFound(api().get("/v1/conversations/" + id + "/messages/conv_01JQ8X2Y3Z4A5B6C7D8E9F0G1H", key));
+
+        String other = create("{\"title\": \"Other\"}").body().get("id").asString();
+        var elsewhere = api().get("/v1/conversations/" + other + "/messages/" + messageId, key);
+        assertNotFound(elsewhere);
+        assertThat(elsewhere.body().at("/error/message").asString()).isEqualTo("Message " + messageId + " not found");
+
+        String stranger = api().register("stranger-" + UUID.randomUUID() + "@example.com");
+        var foreign = api().get("/v1/conversations/" + id + "/messages/" + messageId, stranger);
+        assertNotFound(foreign);
+        assertThat(foreign.body().at("/error/message").asString()).isEqualTo("Conversation " + id + " not found");
+        String theirs = api().post("/v1/conversations", stranger, "{\"title\": \"Theirs\"}").body().get("id").asString();
+        var foreignMessage = api().get("/v1/conversations/" + theirs + "/messages/" + messageId, stranger);
+        assertNotFound(foreignMessage);
+        assertThat(foreignMessage.body().at("/error/message").asString()).isEqualTo("Message " + messageId + " not found");
+
+        api().delete("/v1/conversations/" + id, key);
+        assertNotFound(api().get("/v1/conversations/" + id + "/messages/" + messageId, key));
+    }
+
     @Test
     void deletedConversationIsGoneAndTakesNoMessages() {
         String id = create("{\"title\": \"To delete\"}").body().get("id").asString();

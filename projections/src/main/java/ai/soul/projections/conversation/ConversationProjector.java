@@ -102,13 +102,14 @@ public class ConversationProjector implements Projector {
      * The (account_id, created_at/updated_at) indexes serve the list on MongoDB. The unique
      * {_id, version} index makes the compare-and-set of every change a lookup on the embedded
      * server too (it only uses an index whose keys are exactly the filter's keys); on MongoDB the
-     * _id index alone would do. Messages need no index besides _id.
+     * _id index alone would do. Messages are read by position (_id), and one message by its id.
      */
     private void createIndexes() {
         conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("account_id"), Indexes.descending("created_at")));
         conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("account_id"), Indexes.descending("updated_at")));
         conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")),
                 new IndexOptions().unique(true));
+        messages.createIndex(Indexes.ascending("id"));
     }
 
     /** A field removed by an update ($unset), as opposed to set to a value. */

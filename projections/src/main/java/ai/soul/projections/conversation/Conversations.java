@@ -68,6 +68,19 @@ public class Conversations {
     }
 
     /**
+     * A message of the conversation {@link #find} returned, by the message's id: looked up by the
+     * index on {@code id} (the filter is exactly that key, so the embedded server uses it too), and
+     * answered only when it is that conversation's.
+     */
+    public Optional<Document> message(Document conversation, String messageId) {
+        Document message = messages.find(Filters.eq("id", messageId)).first();
+        if (message == null || !conversation.getString("_id").equals(message.getString("conversation_id"))) {
+            return Optional.empty();
+        }
+        return Optional.of(message);
+    }
+
+    /**
      * A page of the account's conversations. {@code sort} is a field (created_at or updated_at),
      * descending when it starts with '-'; the id breaks ties so pages never overlap. Served by the
      * (account_id, created_at/updated_at) indexes on MongoDB; the embedded server scans.

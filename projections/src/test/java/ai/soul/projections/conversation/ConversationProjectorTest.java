@@ -513,8 +513,9 @@ class ConversationProjectorTest {
                 new Document("_id", 1).append("version", 1));
         assertThat(indexes.get(CONVERSATIONS)).filteredOn(index -> index.get("key", Document.class).containsKey("version"))
                 .singleElement().satisfies(index -> assertThat(index.getBoolean("unique")).isTrue());
-        // messages are found by _id only
-        assertThat(indexes.get(MESSAGES)).extracting(index -> index.get("key", Document.class)).containsExactly(new Document("_id", 1));
+        // messages are found by position (_id), one message by its id
+        assertThat(indexes.get(MESSAGES)).extracting(index -> index.get("key", Document.class))
+                .containsExactlyInAnyOrder(new Document("_id", 1), new Document("id", 1));
         indexes = Map.of(CONVERSATIONS, indexes.get(CONVERSATIONS));
 
         projector.reset();
@@ -522,6 +523,8 @@ class ConversationProjectorTest {
         assertThat(conversations.find(ADA, PLANNING)).isEmpty();
         assertThat(conversations.list(ADA, null, null, "-created_at", 1, 10).total()).isZero();
         assertThat(InMemoryMongo.indexes(db, CONVERSATIONS)).isEqualTo(indexes);
+        assertThat(InMemoryMongo.indexes(db, MESSAGES).get(MESSAGES)).extracting(index -> index.get("key", Document.class))
+                .contains(new Document("id", 1));
 
         applyAll(projector, randomBatches(log, new Random(3)));
         assertThat(state()).isEqualTo(reference);

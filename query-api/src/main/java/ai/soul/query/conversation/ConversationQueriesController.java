@@ -77,6 +77,17 @@ class ConversationQueriesController {
         return page(conversations.messages(conversation, page, perPage), request, page, perPage, ConversationQueriesController::message);
     }
 
+    /** One message, as its item in the list; another conversation's (or account's) is not found, like an unknown one. */
+    @GetMapping("/v1/conversations/{id}/messages/{message_id}")
+    MessageResource messageById(Caller caller, @PathVariable String id, @PathVariable("message_id") String messageId) {
+        Document conversation = find(caller, id);
+        if (!Ids.looksLike("msg", messageId)) {
+            throw ApiException.notFound("Message " + messageId + " not found");
+        }
+        return conversations.message(conversation, messageId).map(ConversationQueriesController::message)
+                .orElseThrow(() -> ApiException.notFound("Message " + messageId + " not found"));
+    }
+
     /** The ids of the search index's best matches, or null (no filter) without {@code search}. */
     private List<String> matches(Caller caller, String text) {
         if (text == null) {
