@@ -11,7 +11,7 @@ import ai.soul.edge.auth.Caller;
 import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.schemas.conversation.ConversationResource;
 import ai.soul.schemas.conversation.ConversationWithAttachments;
-import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.ResourceId;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -62,24 +62,16 @@ class ConversationWritesController {
     }
 
     @PatchMapping(path = "/v1/conversations/{id}", consumes = "application/json")
-    ConversationWithAttachments update(Caller caller, @PathVariable String id, @RequestBody UpdateRequest request) {
-        requireId(id);
+    ConversationWithAttachments update(Caller caller, @PathVariable @ResourceId("conv") String id, @RequestBody UpdateRequest request) {
         var command = new UpdateConversation(id, caller.accountId(), request.title(), request.content(), request.metadata(),
                 request.systemPrompt(), request.llmId(), request.agentId());
         return resource(commands.send(command, id, ConversationView::version, caller.accountId()));
     }
 
     @DeleteMapping("/v1/conversations/{id}")
-    Deleted delete(Caller caller, @PathVariable String id) {
-        requireId(id);
+    Deleted delete(Caller caller, @PathVariable @ResourceId("conv") String id) {
         commands.send(new DeleteConversation(id, caller.accountId()), id, (Long version) -> version, caller.accountId());
         return new Deleted(true, id);
-    }
-
-    private static void requireId(String id) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
     }
 
     private static ConversationWithAttachments resource(ConversationView v) {

@@ -9,7 +9,7 @@ import ai.soul.edge.Ids;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.schemas.conversation.SummaryResource;
-import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AgentReplyFailed;
 import ai.soul.schemas.conversation.SummaryFailed;
@@ -66,9 +66,8 @@ class RepliesController {
     }
 
     @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
-    ResponseEntity<PostedMessage> post(Caller caller, @PathVariable String id, @RequestBody PostMessageRequest request,
+    ResponseEntity<PostedMessage> post(Caller caller, @PathVariable @ResourceId("conv") String id, @RequestBody PostMessageRequest request,
                                        @RequestHeader(name = "Prefer", required = false) String prefer) {
-        requireId(id);
         String messageId = Ids.next("msg");
         boolean verbose = Boolean.TRUE.equals(request.verbose());
         MessageView m = commands.send(new PostMessage(id, caller.accountId(), messageId, request.content(), request.llmId(), verbose),
@@ -96,10 +95,9 @@ class RepliesController {
     }
 
     @PostMapping(path = "/v1/conversations/{id}/summaries")
-    ResponseEntity<SummaryResource> summarize(Caller caller, @PathVariable String id,
+    ResponseEntity<SummaryResource> summarize(Caller caller, @PathVariable @ResourceId("conv") String id,
                                               @RequestBody(required = false) SummaryRequest request,
                                               @RequestHeader(name = "Prefer", required = false) String prefer) {
-        requireId(id);
         SummaryRequest r = request == null ? new SummaryRequest(null, null) : request;
         SummaryView s = commands.send(new RequestSummary(id, caller.accountId(), Ids.next("summary"), r.language(), r.style()),
                 id, SummaryView::version, caller.accountId());
@@ -134,12 +132,5 @@ class RepliesController {
 
     private static PostedMessage withReply(PostedMessage m, Reply reply, String error) {
         return new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(), reply, error);
-    }
-
-
-    private static void requireId(String id) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
     }
 }

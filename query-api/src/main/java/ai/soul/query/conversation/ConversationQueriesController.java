@@ -1,6 +1,6 @@
 package ai.soul.query.conversation;
 
-import ai.soul.edge.Ids;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.conversation.ConversationWithAttachments;
 import ai.soul.edge.auth.Caller;
 import ai.soul.schemas.conversation.ConversationResource;
@@ -64,12 +64,12 @@ class ConversationQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}")
-    ConversationWithAttachments get(Caller caller, @PathVariable String id) {
+    ConversationWithAttachments get(Caller caller, @PathVariable @ResourceId("conv") String id) {
         return new ConversationWithAttachments(conversation(find(caller, id)), AttachmentResources.ofConversation(attachments, id));
     }
 
     @GetMapping("/v1/conversations/{id}/messages")
-    Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable String id,
+    Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable @ResourceId("conv") String id,
                                    @RequestParam(defaultValue = "1") int page,
                                    @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
@@ -93,9 +93,6 @@ class ConversationQueriesController {
     }
 
     private Document find(Caller caller, String id) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
         return conversations.find(caller.accountId(), id)
                 .orElseThrow(() -> ApiException.notFound("Conversation " + id + " not found"));
     }
