@@ -1,28 +1,23 @@
 package ai.soul.command.attachment;
 
-import ai.soul.domain.account.StorageQuotaExceeded;
 import ai.soul.domain.attachment.AttachmentFiles;
 import ai.soul.domain.conversation.AttachmentView;
-import ai.soul.edge.Ids;
 import ai.soul.edge.attachment.AttachmentLimits;
 import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.edge.web.ApiException;
-import ai.soul.edge.web.ErrorEnvelope;
-import org.springframework.http.HttpStatus;
+import ai.soul.edge.web.ResourceId;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -49,15 +44,12 @@ class AttachmentsController {
 
     /**
      * By the time this runs, the container has streamed the parts to temporary files and stopped at
-     * the per-file limit ({@code MultipartConfigElement} in the platform), so the size is known.
+     * the per-file limit ({@code MultipartConfigElement} in the edge), so the size is known.
      */
     @PostMapping(path = "/v1/conversations/{id}/attachments", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<AttachmentResource> upload(Caller caller, @PathVariable String id,
+    ResponseEntity<AttachmentResource> upload(Caller caller, @PathVariable @ResourceId("conv") String id,
                                               @RequestPart(name = "file", required = false) MultipartFile file,
                                               @RequestParam(name = "filename", required = false) String filenameField) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
         if (file == null) {
             throw ApiException.validation(Map.of("file", List.of("A file is required: a part named 'file' with a filename")));
         }
@@ -71,8 +63,8 @@ class AttachmentsController {
     }
 
     @DeleteMapping("/v1/attachments/{id}")
-    Deleted delete(Caller caller, @PathVariable String id) {
-        String conversationId = Ids.looksLike("att", id) ? files.conversationOf(caller.accountId(), id).orElse(null) : null;
+    Deleted delete(Caller caller, @PathVariable @ResourceId("att") String id) {
+        String conversationId = files.conversationOf(caller.accountId(), id).orElse(null);
         if (conversationId == null) {
             throw ApiException.notFound("Attachment " + id + " not found");
         }
@@ -94,20 +86,5 @@ class AttachmentsController {
             }
         }
         return MediaTypeFactory.getMediaType(filename).orElse(MediaType.APPLICATION_OCTET_STREAM).toString();
-    }
-
-    @ExceptionHandler(StorageQuotaExceeded.class)
-    ResponseEntity<ErrorEnvelope> quota(StorageQuotaExceeded e) {
-        return ErrorEnvelope.response(new ApiException(HttpStatus.CONTENT_TOO_LARGE, "storage_quota_exceeded",
-                "The file (" + e.fileBytes() + " bytes) does not fit in the account's storage quota: " + e.usedBytes() + " of "
-                        + e.limitBytes() + " bytes are in use",
-                Map.of("used_bytes", e.usedBytes(), "limit_bytes", e.limitBytes(), "file_bytes", e.fileBytes())));
-    }
-
-    @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ResponseEntity<ErrorEnvelope> tooLarge(MaxUploadSizeExceededException e) {
-        long limit = limits.maxFileSize().toBytes();
-        return ErrorEnvelope.response(new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
-                "A file may be at most " + limit + " bytes", Map.of("limit_bytes", limit)));
     }
 }

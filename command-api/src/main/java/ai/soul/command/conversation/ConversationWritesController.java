@@ -11,7 +11,7 @@ import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.schemas.conversation.ConversationResource;
 import ai.soul.schemas.conversation.ConversationWithAttachments;
-import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.ResourceId;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -66,8 +66,7 @@ class ConversationWritesController {
     }
 
     @PatchMapping(path = "/v1/conversations/{id}", consumes = "application/json")
-    ConversationWithAttachments update(Caller caller, @PathVariable String id, @RequestBody UpdateRequest request) {
-        requireId(id);
+    ConversationWithAttachments update(Caller caller, @PathVariable @ResourceId("conv") String id, @RequestBody UpdateRequest request) {
         var command = new UpdateConversation(id, caller.accountId(), request.title(), request.content(), request.metadata(),
                 request.systemPrompt(), request.llmId(), request.agentId());
         return resource(readYourWrites.write(id, () -> gateway.sendAndWait(command), ConversationView::version,
@@ -75,17 +74,10 @@ class ConversationWritesController {
     }
 
     @DeleteMapping("/v1/conversations/{id}")
-    Deleted delete(Caller caller, @PathVariable String id) {
-        requireId(id);
+    Deleted delete(Caller caller, @PathVariable @ResourceId("conv") String id) {
         readYourWrites.write(id, () -> gateway.sendAndWait(new DeleteConversation(id, caller.accountId())),
                 (Long version) -> version, caller.accountId());
         return new Deleted(true, id);
-    }
-
-    private static void requireId(String id) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
     }
 
     private static ConversationWithAttachments resource(ConversationView v) {

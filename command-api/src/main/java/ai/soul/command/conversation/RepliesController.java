@@ -9,7 +9,7 @@ import ai.soul.edge.Ids;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.schemas.conversation.SummaryResource;
-import ai.soul.edge.web.ApiException;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.AgentReplyFailed;
 import ai.soul.schemas.conversation.SummaryFailed;
@@ -64,9 +64,8 @@ class RepliesController {
     }
 
     @PostMapping(path = "/v1/conversations/{id}/messages", consumes = "application/json")
-    ResponseEntity<PostedMessage> post(Caller caller, @PathVariable String id, @RequestBody PostMessageRequest request,
+    ResponseEntity<PostedMessage> post(Caller caller, @PathVariable @ResourceId("conv") String id, @RequestBody PostMessageRequest request,
                                        @RequestHeader(name = "Prefer", required = false) String prefer) {
-        requireId(id);
         String messageId = Ids.next("msg");
         boolean verbose = Boolean.TRUE.equals(request.verbose());
         var command = new PostMessage(id, caller.accountId(), messageId, request.content(), request.llmId(), verbose);
@@ -88,10 +87,9 @@ class RepliesController {
     }
 
     @PostMapping(path = "/v1/conversations/{id}/summaries")
-    ResponseEntity<SummaryResource> summarize(Caller caller, @PathVariable String id,
+    ResponseEntity<SummaryResource> summarize(Caller caller, @PathVariable @ResourceId("conv") String id,
                                               @RequestBody(required = false) SummaryRequest request,
                                               @RequestHeader(name = "Prefer", required = false) String prefer) {
-        requireId(id);
         SummaryRequest r = request == null ? new SummaryRequest(null, null) : request;
         var command = new RequestSummary(id, caller.accountId(), Ids.next("summary"), r.language(), r.style());
         SummaryView s = readYourWrites.write(id, () -> gateway.sendAndWait(command), SummaryView::version, caller.accountId());
@@ -114,12 +112,5 @@ class RepliesController {
 
     private static PostedMessage withReply(PostedMessage m, Reply reply, String error) {
         return new PostedMessage(m.id(), m.conversationId(), m.index(), m.role(), m.content(), m.createdAt(), reply, error);
-    }
-
-
-    private static void requireId(String id) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
     }
 }

@@ -3,14 +3,12 @@ package ai.soul.command.export;
 import ai.soul.command.PreferWait;
 import ai.soul.domain.export.ExportCommands.DeleteExport;
 import ai.soul.domain.export.ExportCommands.RequestExport;
-import ai.soul.domain.export.ExportQueueFull;
 import ai.soul.domain.export.ExportView;
 import ai.soul.edge.Ids;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.consistency.ReadYourWrites;
 import ai.soul.schemas.export.ExportResource;
-import ai.soul.edge.web.ApiException;
-import ai.soul.edge.web.ErrorEnvelope;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.export.ExportCompleted;
 import ai.soul.schemas.export.ExportFailed;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -18,7 +16,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -28,7 +25,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * {@code POST /v1/exports}: answers at once (202, processing); the renderer finishes it. With
@@ -95,20 +91,10 @@ class ExportsController {
 
     /** Whatever its state; a render still running is discarded. Its file goes and its storage is given back. */
     @DeleteMapping("/v1/exports/{id}")
-    Deleted delete(Caller caller, @PathVariable String id) {
-        if (!Ids.looksLike("exp", id)) {
-            throw ApiException.notFound("Export " + id + " not found");
-        }
+    Deleted delete(Caller caller, @PathVariable @ResourceId("exp") String id) {
         readYourWrites.write(id, () -> gateway.sendAndWait(new DeleteExport(id, caller.accountId())), (Long version) -> version,
                 caller.accountId());
         return new Deleted(true, id);
-    }
-
-    /** 429: the account waits for one of its exports to finish; another account's exports are not held up by it. */
-    @ExceptionHandler(ExportQueueFull.class)
-    ResponseEntity<ErrorEnvelope> queueFull(ExportQueueFull e) {
-        return ErrorEnvelope.response(new ApiException(HttpStatus.TOO_MANY_REQUESTS, "export_queue_full", e.getMessage(),
-                Map.of("open_exports", e.open(), "limit", e.limit())));
     }
 
     static double megabytes(long bytes) {

@@ -1,5 +1,6 @@
 package ai.soul.edge;
 
+import ai.soul.edge.web.ApiException;
 import com.github.f4b6a3.ulid.UlidCreator;
 
 /**
@@ -24,6 +25,34 @@ public final class Ids {
     public static boolean looksLike(String prefix, String id) {
         return id != null && id.length() == prefix.length() + 27 && id.startsWith(prefix + "_")
                 && id.substring(prefix.length() + 1).chars().allMatch(Ids::isCrockford);
+    }
+
+    /**
+     * 404 for an id with this prefix that does not exist (or cannot: it has another shape), in the words every
+     * such answer uses: "Conversation conv_… not found". The same body whether the id never existed, was
+     * deleted, is another account's or is malformed, so no answer tells them apart.
+     */
+    public static ApiException notFound(String prefix, String id) {
+        return ApiException.notFound(nounOf(prefix) + " " + id + " not found");
+    }
+
+    /** 404 for this id, named by its own prefix (an aggregate that does not exist). */
+    public static ApiException notFound(String id) {
+        return notFound(id == null || id.indexOf('_') < 0 ? "" : id.substring(0, id.indexOf('_')), id);
+    }
+
+    /** What an id names, by its prefix, as the API says it. */
+    static String nounOf(String prefix) {
+        return switch (prefix) {
+            case "conv" -> "Conversation";
+            case "msg" -> "Message";
+            case "summary" -> "Summary";
+            case "att" -> "Attachment";
+            case "exp" -> "Export";
+            case "usr" -> "Account";
+            case "key" -> "API key";
+            default -> "Resource";
+        };
     }
 
     private static boolean isCrockford(int c) {

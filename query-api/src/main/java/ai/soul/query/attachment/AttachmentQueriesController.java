@@ -1,7 +1,7 @@
 package ai.soul.query.attachment;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import ai.soul.edge.Ids;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.web.ApiException;
@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.bson.BsonString;
 import org.bson.Document;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -42,10 +43,10 @@ public class AttachmentQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}/attachments")
-    Page<AttachmentResource> list(Caller caller, HttpServletRequest request, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
+    Page<AttachmentResource> list(Caller caller, HttpServletRequest request, @PathVariable @ResourceId("conv") String id, @RequestParam(defaultValue = "1") int page,
               @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
-        if (!Ids.looksLike("conv", id) || conversations.find(caller.accountId(), id).isEmpty()) {
+        if (conversations.find(caller.accountId(), id).isEmpty()) {
             throw ApiException.notFound("Conversation " + id + " not found");
         }
         List<AttachmentResource> all = AttachmentResources.ofConversation(attachments, id);
@@ -55,9 +56,9 @@ public class AttachmentQueriesController {
     }
 
     /** The stored bytes with their type and length, and the filename as {@link Downloads#contentDisposition} writes it. */
-    @GetMapping("/v1/attachments/{id}/content")
-    void content(Caller caller, @PathVariable String id, HttpServletResponse response) throws IOException {
-        Document attachment = (Ids.looksLike("att", id) ? attachments.find(caller.accountId(), id) : java.util.Optional.<Document>empty())
+    @GetMapping(path = "/v1/attachments/{id}/content", produces = MediaType.ALL_VALUE)
+    void content(Caller caller, @PathVariable @ResourceId("att") String id, HttpServletResponse response) throws IOException {
+        Document attachment = attachments.find(caller.accountId(), id)
                 .orElseThrow(() -> ApiException.notFound("Attachment " + id + " not found"));
         GridFSDownloadStream in;
         try {

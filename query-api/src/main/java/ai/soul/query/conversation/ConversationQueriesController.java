@@ -1,6 +1,6 @@
 package ai.soul.query.conversation;
 
-import ai.soul.edge.Ids;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.conversation.ConversationWithAttachments;
 import ai.soul.edge.auth.Caller;
 import ai.soul.schemas.conversation.ConversationResource;
@@ -64,12 +64,12 @@ class ConversationQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}")
-    ConversationWithAttachments get(Caller caller, @PathVariable String id) {
+    ConversationWithAttachments get(Caller caller, @PathVariable @ResourceId("conv") String id) {
         return new ConversationWithAttachments(conversation(find(caller, id)), AttachmentResources.ofConversation(attachments, id));
     }
 
     @GetMapping("/v1/conversations/{id}/messages")
-    Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable String id,
+    Page<MessageResource> messages(Caller caller, HttpServletRequest request, @PathVariable @ResourceId("conv") String id,
                                    @RequestParam(defaultValue = "1") int page,
                                    @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
@@ -79,11 +79,9 @@ class ConversationQueriesController {
 
     /** One message, as its item in the list; another conversation's (or account's) is not found, like an unknown one. */
     @GetMapping("/v1/conversations/{id}/messages/{message_id}")
-    MessageResource messageById(Caller caller, @PathVariable String id, @PathVariable("message_id") String messageId) {
+    MessageResource messageById(Caller caller, @PathVariable @ResourceId("conv") String id,
+                                @PathVariable("message_id") @ResourceId("msg") String messageId) {
         Document conversation = find(caller, id);
-        if (!Ids.looksLike("msg", messageId)) {
-            throw ApiException.notFound("Message " + messageId + " not found");
-        }
         return conversations.message(conversation, messageId).map(ConversationQueriesController::message)
                 .orElseThrow(() -> ApiException.notFound("Message " + messageId + " not found"));
     }
@@ -104,9 +102,6 @@ class ConversationQueriesController {
     }
 
     private Document find(Caller caller, String id) {
-        if (!Ids.looksLike("conv", id)) {
-            throw ApiException.notFound("Conversation " + id + " not found");
-        }
         return conversations.find(caller.accountId(), id)
                 .orElseThrow(() -> ApiException.notFound("Conversation " + id + " not found"));
     }

@@ -1,6 +1,6 @@
 package ai.soul.query.conversation;
 
-import ai.soul.edge.Ids;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.edge.auth.Caller;
 import ai.soul.schemas.conversation.SummaryResource;
 import ai.soul.edge.web.ApiException;
@@ -24,10 +24,7 @@ class SummaryQueriesController {
     }
 
     @GetMapping("/v1/conversations/{id}/summaries/{summaryId}")
-    SummaryResource get(Caller caller, @PathVariable String id, @PathVariable String summaryId) {
-        if (!Ids.looksLike("conv", id) || !Ids.looksLike("summary", summaryId)) {
-            throw ApiException.notFound("Summary " + summaryId + " not found");
-        }
+    SummaryResource get(Caller caller, @PathVariable @ResourceId("conv") String id, @PathVariable @ResourceId("summary") String summaryId) {
         Document d = conversations.summary(caller.accountId(), id, summaryId)
                 .orElseThrow(() -> ApiException.notFound("Summary " + summaryId + " not found"));
         Object score = d.get("sentiment_score");

@@ -1,6 +1,6 @@
 package ai.soul.query.export;
 
-import ai.soul.edge.Ids;
+import ai.soul.edge.web.ResourceId;
 import ai.soul.edge.auth.Caller;
 import ai.soul.schemas.export.ExportResource;
 import ai.soul.edge.web.ApiException;
@@ -16,6 +16,7 @@ import org.bson.types.ObjectId;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,7 +27,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Date;
 import java.util.List;
-import java.util.Optional;
+
 import java.util.function.Function;
 
 /**
@@ -55,7 +56,7 @@ class ExportQueriesController {
     }
 
     @GetMapping("/v1/exports/{id}")
-    ExportResource one(Caller caller, @PathVariable String id) {
+    ExportResource one(Caller caller, @PathVariable @ResourceId("exp") String id) {
         return resource(find(caller, id));
     }
 
@@ -79,8 +80,8 @@ class ExportQueriesController {
      * The file with its type and length; the name as {@link Downloads#contentDisposition} writes it, and
      * {@code nosniff} keeps a browser from reading it as anything else.
      */
-    @GetMapping("/v1/exports/{id}/download")
-    void download(Caller caller, @PathVariable String id, HttpServletResponse response) throws IOException {
+    @GetMapping(path = "/v1/exports/{id}/download", produces = MediaType.ALL_VALUE)
+    void download(Caller caller, @PathVariable @ResourceId("exp") String id, HttpServletResponse response) throws IOException {
         Document export = find(caller, id);
         String status = export.getString("status");
         if ("expired".equals(status)) {
@@ -107,8 +108,7 @@ class ExportQueriesController {
     }
 
     private Document find(Caller caller, String id) {
-        Optional<Document> found = Ids.looksLike("exp", id) ? exports.find(caller.accountId(), id) : Optional.empty();
-        return found.orElseThrow(() -> ApiException.notFound("Export " + id + " not found"));
+        return exports.find(caller.accountId(), id).orElseThrow(() -> ApiException.notFound("Export " + id + " not found"));
     }
 
     static ExportResource resource(Document d) {

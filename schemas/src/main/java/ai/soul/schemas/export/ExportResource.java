@@ -24,10 +24,4 @@ public record ExportResource(
     public static String downloadPath(String exportId) {
         return "/v1/exports/" + exportId + "/download";
     }
-
-    /** The answer that is the file itself, not JSON: {@code GET /v1/exports/{id}/download}. */
-    public static boolean isDownload(String method, String uri) {
-        return ("GET".equals(method) || "HEAD".equals(method)) && uri.startsWith("/v1/exports/") && uri.endsWith("/download")
-                && uri.indexOf('/', "/v1/exports/".length()) == uri.length() - "/download".length();
-    }
 }

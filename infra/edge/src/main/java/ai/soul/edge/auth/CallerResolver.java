@@ -1,5 +1,6 @@
 package ai.soul.edge.auth;
 
+import ai.soul.edge.web.ApiException;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -20,7 +21,8 @@ public class CallerResolver implements HandlerMethodArgumentResolver {
                                   WebDataBinderFactory binderFactory) {
         Object caller = request.getAttribute(Caller.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
         if (caller == null) {
-            throw new IllegalStateException("No caller: the route is public but the handler asks for one");
+            // never reached through the filters, which refuse a route's request without a caller; refused all the same
+            throw ApiException.unauthorized("Authentication is required");
         }
         return caller;
     }

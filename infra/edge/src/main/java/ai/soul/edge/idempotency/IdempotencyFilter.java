@@ -2,7 +2,7 @@ package ai.soul.edge.idempotency;
 
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.web.ApiException;
-import ai.soul.edge.web.ErrorWriter;
+import ai.soul.edge.web.ErrorEnvelope;
 import ai.soul.edge.web.ObservedBodyRequest;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoException;
@@ -76,7 +76,6 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private static final List<String> KEPT_HEADERS = List.of("Location", "Content-Type", "Content-Disposition", "Preference-Applied");
 
     private final MongoCollection<Document> keys;
-    private final ErrorWriter errors;
     private final Duration ttl;
     private final Duration lease;
     private final Duration wait;
@@ -84,9 +83,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     /** First requests running on this instance, by document id: a repeat here waits for its answer. */
     private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
-    public IdempotencyFilter(MongoCollection<Document> keys, ErrorWriter errors, Duration ttl, Duration lease, Duration wait, Clock clock) {
+    public IdempotencyFilter(MongoCollection<Document> keys, Duration ttl, Duration lease, Duration wait, Clock clock) {
         this.keys = keys;
-        this.errors = errors;
         this.ttl = ttl;
         this.lease = lease;
         this.wait = wait;
@@ -105,21 +103,25 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            errors.write(response, ApiException.validation(Map.of(HEADER, List.of("must be 1 to 255 visible ASCII characters"))));
+            ErrorEnvelope.write(response, ApiException.validation(Map.of(HEADER, List.of("must be 1 to 255 visible ASCII characters"))));
             return;
         }
         String id = caller.accountId() + " " + key;
         HashingRequest hashing = new HashingRequest(request);
         try {
             if (!claim(id)) {
-                repeat(id, hashing, response);
+                try {
+                    repeat(id, hashing, response);
+                } catch (ApiException refused) {
+                    // the repeat's body, read here to compare it, broke a limit
+                    ErrorEnvelope.write(response, refused);
+                }
                 return;
             }
         } catch (MongoException unavailable) {
             // without the store no repeat can be recognised: the client retries later with the same key
-            response.setHeader("Retry-After", "1");
-            errors.write(response, ApiException.ofStatus(HttpStatus.SERVICE_UNAVAILABLE,
-                    "Requests with an Idempotency-Key cannot be taken right now; retry with the same key"));
+            ErrorEnvelope.write(response, ApiException.ofStatus(HttpStatus.SERVICE_UNAVAILABLE,
+                    "Requests with an Idempotency-Key cannot be taken right now; retry with the same key").retryAfter(1));
             return;
         }
         first(id, hashing, response, chain);
@@ -210,12 +212,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             kept = keys.find(Filters.eq("_id", id)).first();
         }
         if (kept == null || !"done".equals(kept.getString("state"))) {
-            response.setHeader("Retry-After", "1");
-            errors.write(response, ApiException.conflict("A request with this Idempotency-Key is still running; retry in 1 s"));
+            ErrorEnvelope.write(response, ApiException.conflict("A request with this Idempotency-Key is still running; retry in 1 s")
+                    .retryAfter(1));
             return;
         }
         if (!fingerprint.equals(kept.getString("fingerprint"))) {
-            errors.write(response, ApiException.validation(Map.of(HEADER,
+            ErrorEnvelope.write(response, ApiException.validation(Map.of(HEADER,
                     List.of("was used for another request in the last " + ttl.toHours() + " h; use a new key for a new request"))));
             return;
         }

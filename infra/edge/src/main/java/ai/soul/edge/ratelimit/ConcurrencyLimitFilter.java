@@ -2,7 +2,7 @@ package ai.soul.edge.ratelimit;
 
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.web.ApiException;
-import ai.soul.edge.web.ErrorWriter;
+import ai.soul.edge.web.ErrorEnvelope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,12 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ConcurrencyLimitFilter extends OncePerRequestFilter {
 
     private final int limit;
-    private final ErrorWriter errors;
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
-    public ConcurrencyLimitFilter(int limit, ErrorWriter errors) {
+    public ConcurrencyLimitFilter(int limit) {
         this.limit = limit;
-        this.errors = errors;
     }
 
     @Override
@@ -48,10 +46,9 @@ public class ConcurrencyLimitFilter extends OncePerRequestFilter {
         });
         try {
             if (inFlight.get() > limit) {
-                response.setHeader("Retry-After", "1");
-                errors.write(response, new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
-                        "Too many requests of this account at once: at most " + limit + " may run together; retry in 1 s",
-                        Map.of("concurrentRequests", Map.of("limit", limit))));
+                ErrorEnvelope.write(response, ApiException.ofStatus(HttpStatus.TOO_MANY_REQUESTS,
+                        "Too many requests of this account at once: at most " + limit + " may run together; retry in 1 s")
+                        .withDetails(Map.of("concurrentRequests", Map.of("limit", limit))).retryAfter(1));
                 return;
             }
             chain.doFilter(request, response);

@@ -3,7 +3,7 @@ package ai.soul.edge.ratelimit;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.tier.TierLimits;
 import ai.soul.edge.web.ApiException;
-import ai.soul.edge.web.ErrorWriter;
+import ai.soul.edge.web.ErrorEnvelope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,12 +38,10 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
     private final RateLimiter limiter;
     private final TierLimits limits;
-    private final ErrorWriter errors;
 
-    public RateLimitFilter(RateLimiter limiter, TierLimits limits, ErrorWriter errors) {
+    public RateLimitFilter(RateLimiter limiter, TierLimits limits) {
         this.limiter = limiter;
         this.limits = limits;
-        this.errors = errors;
     }
 
     @Override
@@ -79,11 +77,11 @@ public class RateLimitFilter extends OncePerRequestFilter {
             return;
         }
         long retryAfter = secondsUntil(decision.now(), tightest.resetAt());
-        response.setHeader("Retry-After", Long.toString(retryAfter));
-        errors.write(response, new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
-                "Rate limit exceeded: " + tightest.limit() + " requests per " + tightest.name() + "; retry in " + retryAfter + " s",
-                Map.of("rateLimit", Map.of("limit", tightest.limit(), "remaining", tightest.remaining(),
-                        "resetAt", tightest.resetAt().toString()))));
+        ErrorEnvelope.write(response, ApiException.ofStatus(HttpStatus.TOO_MANY_REQUESTS,
+                "Rate limit exceeded: " + tightest.limit() + " requests per " + tightest.name() + "; retry in " + retryAfter + " s")
+                .withDetails(Map.of("rateLimit", Map.of("limit", tightest.limit(), "remaining", tightest.remaining(),
+                        "resetAt", tightest.resetAt().toString())))
+                .retryAfter(retryAfter));
     }
 
     /** Whole seconds, rounded up: a client that waits this long finds the window started again. */

@@ -4,6 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -13,44 +14,51 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Every answer of the API is {@code application/json}. A request whose Accept header rules that out
- * is refused with 406 before anything else runs: content negotiation happens only once the handler
- * has returned, so without this a write would be carried out and only its answer refused.
+ * A request whose Accept header rules out what its route produces is refused with 406 before anything
+ * else runs: content negotiation happens only once the handler has returned, so without this a write
+ * would be carried out and only its answer refused.
  *
- * <p>No Accept header, <code>*&#47;*</code>, {@code application/*} and {@code application/json} admit JSON;
- * when several ranges match, the most specific one decides and {@code q=0} means "not this"
- * (RFC 9110, section 12.5.1), so {@code application/json;q=0.5, text/html} is served as JSON and
- * {@code text/html, application/json;q=0} is not. The actuator serves its own media types and is left alone,
- * and so is an attachment download, which answers with the type of the file.
+ * <p>The request is routed first ({@link Routes}) and judged against its route: a route that declares
+ * what it {@code produces} (an event stream, a download in the file's own type) has been matched against
+ * the Accept header by Spring MVC itself; every other route answers {@code application/json}. No Accept
+ * header, <code>*&#47;*</code>, {@code application/*} and {@code application/json} admit JSON; when several
+ * ranges match, the most specific one decides and {@code q=0} means "not this" (RFC 9110, section 12.5.1),
+ * so {@code application/json;q=0.5, text/html} is served as JSON and {@code text/html, application/json;q=0}
+ * is not. A path that is no route is left to be answered 404, and the actuator's own (not routes of the
+ * API's handler mapping) serves its own media types.
  */
 public class AcceptFilter extends OncePerRequestFilter {
 
-    private final ErrorWriter errors;
+    private final Routes routes;
 
-    public AcceptFilter(ErrorWriter errors) {
-        this.errors = errors;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        // a download answers with the file's own type; its errors are JSON like every other
-        return request.getRequestURI().startsWith("/actuator/")
-                || ai.soul.edge.attachment.AttachmentLimits.isDownload(request.getMethod(), request.getRequestURI())
-                || ai.soul.schemas.export.ExportResource.isDownload(request.getMethod(), request.getRequestURI());
+    public AcceptFilter(Routes routes) {
+        this.routes = routes;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        Routes.Route route = routes.of(request);
+        if (!route.exists()) {
+            chain.doFilter(request, response);
+            return;
+        }
         List<MediaType> ranges;
         try {
             ranges = MediaType.parseMediaTypes(new ArrayList<>(Collections.list(request.getHeaders("Accept"))));
         } catch (IllegalArgumentException malformed) {
-            errors.write(response, ApiException.badRequest("The Accept header is malformed"));
+            ErrorEnvelope.write(response, ApiException.badRequest("The Accept header is malformed"));
             return;
         }
-        if (!admitsJson(ranges)) {
-            errors.write(response, ApiException.notAcceptable());
+        if (route.match() == Routes.Match.NOT_ACCEPTABLE) {
+            ErrorEnvelope.write(response, ApiException.ofStatus(HttpStatus.NOT_ACCEPTABLE,
+                    "This resource is not available in any type the Accept header admits"));
+            return;
+        }
+        // a route that declares nothing answers JSON; one that did was matched against Accept already. A route
+        // that takes the request in no way (method, Content-Type) is answered with an error, JSON whatever Accept says
+        if (route.match() == Routes.Match.FOUND && route.produces().isEmpty() && !admitsJson(ranges)) {
+            ErrorEnvelope.write(response, ApiException.notAcceptable());
             return;
         }
         chain.doFilter(request, response);

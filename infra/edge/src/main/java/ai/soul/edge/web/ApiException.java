@@ -1,22 +1,32 @@
 package ai.soul.edge.web;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 import java.util.List;
 import java.util.Map;
 
-/** An answer in the error envelope: status, machine-readable code, message, optional details. */
+/**
+ * An answer in the error envelope: status, machine-readable code, message, optional details and the
+ * headers that go with it ({@code Retry-After}, {@code Allow}). {@link ErrorEnvelope} writes it.
+ */
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String code;
     private final Map<String, Object> details;
+    private final HttpHeaders headers;
 
     public ApiException(HttpStatus status, String code, String message, Map<String, Object> details) {
+        this(status, code, message, details, HttpHeaders.EMPTY);
+    }
+
+    private ApiException(HttpStatus status, String code, String message, Map<String, Object> details, HttpHeaders headers) {
         super(message);
         this.status = status;
         this.code = code;
         this.details = details;
+        this.headers = headers;
     }
 
     public HttpStatus status() {
@@ -31,65 +41,64 @@ public class ApiException extends RuntimeException {
         return details;
     }
 
+    /** The headers the answer carries besides its Content-Type. */
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** The same error with one more header. */
+    public ApiException withHeader(String name, String value) {
+        HttpHeaders more = new HttpHeaders();
+        more.putAll(headers);
+        more.set(name, value);
+        return new ApiException(status, code, getMessage(), details, HttpHeaders.readOnlyHttpHeaders(more));
+    }
+
+    /** The same error, answered with {@code Retry-After: seconds}. */
+    public ApiException retryAfter(long seconds) {
+        return withHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    }
+
+    /** The same error with these details. */
+    public ApiException withDetails(Map<String, Object> details) {
+        return new ApiException(status, code, getMessage(), details, headers);
+    }
+
     public static ApiException notFound(String message) {
-        return new ApiException(HttpStatus.NOT_FOUND, "not_found", message, null);
+        return ofStatus(HttpStatus.NOT_FOUND, message);
     }
 
     public static ApiException badRequest(String message) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "bad_request", message, null);
+        return ofStatus(HttpStatus.BAD_REQUEST, message);
     }
 
     public static ApiException unauthorized(String message) {
-        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message, null);
+        return ofStatus(HttpStatus.UNAUTHORIZED, message);
     }
 
     public static ApiException conflict(String message) {
-        return new ApiException(HttpStatus.CONFLICT, "conflict", message, null);
+        return ofStatus(HttpStatus.CONFLICT, message);
     }
 
     public static ApiException payloadTooLarge(long limit) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
-                "Request body is larger than " + limit + " bytes", Map.of("limit_bytes", limit));
+        return ofStatus(HttpStatus.CONTENT_TOO_LARGE, "Request body is larger than " + limit + " bytes")
+                .withDetails(Map.of("limit_bytes", limit));
     }
 
     public static ApiException unsupportedMediaType() {
-        return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "Content-Type must be application/json", null);
+        return ofStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
     }
 
     public static ApiException notAcceptable() {
-        return new ApiException(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
-                "This resource is only available as application/json", null);
+        return ofStatus(HttpStatus.NOT_ACCEPTABLE, "This resource is only available as application/json");
     }
 
     public static ApiException validation(Map<String, List<String>> fields) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "validation_error", "Validation failed",
-                Map.of("fields", fields));
+        return ofStatus(HttpStatus.UNPROCESSABLE_CONTENT, "Validation failed").withDetails(Map.of("fields", fields));
     }
 
-    /**
-     * An error known only by its status, as the servlet container reports it: the code that goes with
-     * that status in the API's table, and the given message. A status the table does not list (a 501
-     * for an unknown transfer coding, a 505, a 417) gets its reason phrase as the code.
-     */
+    /** An error known by its status: the code that goes with that status in the API's table ({@link ErrorEnvelope#codeOf}). */
     public static ApiException ofStatus(HttpStatus status, String message) {
-        String code = switch (status) {
-            case BAD_REQUEST -> "bad_request";
-            case UNAUTHORIZED -> "unauthorized";
-            case PAYMENT_REQUIRED -> "payment_required";
-            case FORBIDDEN -> "forbidden";
-            case NOT_FOUND -> "not_found";
-            case METHOD_NOT_ALLOWED -> "method_not_allowed";
-            case NOT_ACCEPTABLE -> "not_acceptable";
-            case CONFLICT -> "conflict";
-            case CONTENT_TOO_LARGE -> "payload_too_large";
-            case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
-            case UNPROCESSABLE_CONTENT -> "validation_error";
-            case TOO_MANY_REQUESTS -> "rate_limited";
-            case SERVICE_UNAVAILABLE -> "service_unavailable";
-            case INTERNAL_SERVER_ERROR -> "internal_error";
-            default -> status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-        };
-        return new ApiException(status, code, message, null);
+        return new ApiException(status, ErrorEnvelope.codeOf(status), message, null);
     }
 }

@@ -16,16 +16,14 @@ import java.util.function.ToLongFunction;
 public class BodyLimitFilter extends OncePerRequestFilter {
 
     private final ToLongFunction<HttpServletRequest> limits;
-    private final ErrorWriter errors;
 
-    public BodyLimitFilter(long limit, ErrorWriter errors) {
-        this(errors, request -> limit);
+    public BodyLimitFilter(long limit) {
+        this(request -> limit);
     }
 
-    /** {@code limits} gives each request its limit (the attachment upload takes more than the rest). */
-    public BodyLimitFilter(ErrorWriter errors, ToLongFunction<HttpServletRequest> limits) {
+    /** {@code limits} gives each request its limit (a route that takes uploads takes more than the rest). */
+    public BodyLimitFilter(ToLongFunction<HttpServletRequest> limits) {
         this.limits = limits;
-        this.errors = errors;
     }
 
     @Override
@@ -33,7 +31,7 @@ public class BodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long limit = limits.applyAsLong(request);
         if (request.getContentLengthLong() > limit) {
-            errors.write(response, ApiException.payloadTooLarge(limit));
+            ErrorEnvelope.write(response, ApiException.payloadTooLarge(limit));
             return;
         }
         long[] read = {0};

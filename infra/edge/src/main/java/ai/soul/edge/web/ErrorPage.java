@@ -24,19 +24,25 @@ public class ErrorPage implements ErrorController {
             // asked for by a client: /error is the container's, not a route of the API
             return ErrorEnvelope.response(ApiException.notFound("No route " + request.getMethod() + " " + request.getRequestURI()));
         }
+        Throwable t = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+            // a refusal raised in a filter (a body found over the limit while a filter reads it) is answered as itself
+            ApiException refusal = ErrorEnvelope.refusal(t);
+            if (refusal != null) {
+                return ErrorEnvelope.response(refusal);
+            }
+            // a request Tomcat could not parse the parameters of, failing in a filter, is the client's fault
+            if (t instanceof InvalidParameterException invalid && HttpStatus.resolve(invalid.getErrorCode()) != null) {
+                return ErrorEnvelope.response(ApiException.ofStatus(HttpStatus.valueOf(invalid.getErrorCode()),
+                        HttpStatus.valueOf(invalid.getErrorCode()).getReasonPhrase()));
+            }
+        }
         HttpStatus status = statusOf(request);
         String message = status == HttpStatus.INTERNAL_SERVER_ERROR ? "Internal error" : status.getReasonPhrase();
         return ErrorEnvelope.response(ApiException.ofStatus(status, message));
     }
 
     private static HttpStatus statusOf(HttpServletRequest request) {
-        // a request Tomcat could not parse the parameters of, failing in a filter, is the client's fault
-        Throwable t = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
-            if (t instanceof InvalidParameterException invalid && HttpStatus.resolve(invalid.getErrorCode()) != null) {
-                return HttpStatus.valueOf(invalid.getErrorCode());
-            }
-        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         return code instanceof Integer i && HttpStatus.resolve(i) != null ? HttpStatus.valueOf(i) : HttpStatus.INTERNAL_SERVER_ERROR;
     }

@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reach the host's error report valve and nothing else, so this valve replaces Tomcat's (see
  * {@code EdgeAutoConfiguration.jsonErrorReports}). Errors of the application itself never get
  * here with an empty body: the container's error page ({@link ErrorPage}) has answered them already.
+ * The envelope itself is {@link ErrorEnvelope}'s, as everywhere.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
 
@@ -47,7 +49,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) { // null only if the response was hard committed, which cannot happen here
-                writer.write(json(ApiException.ofStatus(status, messageFor(status))));
+                writer.write(new String(ErrorEnvelope.bytes(ApiException.ofStatus(status, messageFor(status))), StandardCharsets.UTF_8));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException ignored) {
@@ -63,26 +65,5 @@ public class JsonErrorReportValve extends ErrorReportValve {
             case INTERNAL_SERVER_ERROR -> "Internal error";
             default -> status.getReasonPhrase();
         };
-    }
-
-    /** The envelope without a JSON library: Tomcat may call this before the application context exists. */
-    static String json(ApiException e) {
-        return "{\"error\":{\"code\":\"" + escape(e.code()) + "\",\"message\":\"" + escape(e.getMessage())
-                + "\",\"status\":" + e.status().value() + "}}";
-    }
-
-    private static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-                    else out.append(c);
-                }
-            }
-        }
-        return out.toString();
     }
 }

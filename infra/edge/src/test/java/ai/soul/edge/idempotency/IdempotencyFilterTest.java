@@ -1,7 +1,6 @@
 package ai.soul.edge.idempotency;
 
 import ai.soul.edge.auth.Caller;
-import ai.soul.edge.web.ErrorWriter;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -59,7 +57,7 @@ class IdempotencyFilterTest {
                 + "/?serverSelectionTimeoutMS=500&connectTimeoutMS=500");
         clients.add(client);
         MongoCollection<Document> keys = client.getDatabase("soul").getCollection("idempotency_keys");
-        return new IdempotencyFilter(keys, new ErrorWriter(JsonMapper.builder().build()), Duration.ofHours(24), Duration.ofMinutes(2),
+        return new IdempotencyFilter(keys, Duration.ofHours(24), Duration.ofMinutes(2),
                 Duration.ofSeconds(10), clock);
     }
 

@@ -1,7 +1,6 @@
 package ai.soul.edge.ratelimit;
 
 import ai.soul.edge.auth.Caller;
-import ai.soul.edge.web.ErrorWriter;
 import jakarta.servlet.FilterChain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class ConcurrencyLimitFilterTest {
 
     @Test
     void oneAccountHoldsAtMostItsLimitOfRequestsAndNeverAnothersSlots() throws Exception {
-        ConcurrencyLimitFilter filter = new ConcurrencyLimitFilter(3, new ErrorWriter(tools.jackson.databind.json.JsonMapper.builder().build()));
+        ConcurrencyLimitFilter filter = new ConcurrencyLimitFilter(3);
         CountDownLatch entered = new CountDownLatch(3);
         CountDownLatch release = new CountDownLatch(1);
         FilterChain slow = (request, response) -> {
