@@ -7,7 +7,6 @@ import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
 
 import java.util.List;
 
@@ -25,10 +24,10 @@ public final class BulkWrites {
     private BulkWrites() {
     }
 
-    public static void run(MongoCollection<Document> collection, List<WriteModel<Document>> writes) {
+    public static <T> void run(MongoCollection<T> collection, List<? extends WriteModel<? extends T>> writes) {
         int from = 0;
         while (from < writes.size()) {
-            List<WriteModel<Document>> rest = writes.subList(from, writes.size());
+            List<? extends WriteModel<? extends T>> rest = writes.subList(from, writes.size());
             try {
                 collection.bulkWrite(rest, ORDERED);
                 return;
@@ -46,7 +45,7 @@ public final class BulkWrites {
      * Inserts documents that are written once and never change, in any order and one round trip;
      * a document whose _id is there already was inserted by an earlier delivery and is skipped.
      */
-    public static void insertNew(MongoCollection<Document> collection, List<Document> documents) {
+    public static <T> void insertNew(MongoCollection<T> collection, List<? extends T> documents) {
         if (documents.isEmpty()) {
             return;
         }

@@ -1,7 +1,13 @@
 package ai.soul.projections;
 
+import java.util.List;
+
 /** Where a page starts, in long arithmetic: {@code page=2147483647} is far past the end, not page 1 by overflow. */
 public final class Paging {
+
+    /** A page of a read model's documents, and how many there are in all. */
+    public record Page<T>(List<T> items, long total) {
+    }
 
     private Paging() {
     }

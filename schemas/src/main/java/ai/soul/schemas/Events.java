@@ -1,79 +1,22 @@
 package ai.soul.schemas;
 
-import ai.soul.schemas.account.AccountRegistered;
-import ai.soul.schemas.account.AccountRegisteredByIdentity;
-import ai.soul.schemas.account.ApiKeyRevoked;
-import ai.soul.schemas.account.IdentityClaimed;
-import ai.soul.schemas.account.RegistrationAttempted;
-import ai.soul.schemas.account.TierChanged;
-import ai.soul.schemas.account.ApiKeyIssued;
-import ai.soul.schemas.account.EmailClaimed;
-import ai.soul.schemas.account.ExportStorageReleased;
-import ai.soul.schemas.account.ExportStorageReserved;
-import ai.soul.schemas.account.StorageReleased;
-import ai.soul.schemas.account.StorageReserved;
-import ai.soul.schemas.conversation.AgentReplied;
-import ai.soul.schemas.conversation.AgentReplyFailed;
-import ai.soul.schemas.conversation.AgentReplyRequested;
-import ai.soul.schemas.conversation.AttachmentAdded;
-import ai.soul.schemas.conversation.AttachmentDeleted;
-import ai.soul.schemas.conversation.ConversationCreated;
-import ai.soul.schemas.conversation.ConversationDeleted;
-import ai.soul.schemas.conversation.ConversationUpdated;
-import ai.soul.schemas.conversation.MessagePosted;
-import ai.soul.schemas.conversation.SummaryFailed;
-import ai.soul.schemas.conversation.SummaryGenerated;
-import ai.soul.schemas.conversation.SummaryRequested;
-import ai.soul.schemas.export.ExportCompleted;
-import ai.soul.schemas.export.ExportDeleted;
-import ai.soul.schemas.export.ExportDequeued;
-import ai.soul.schemas.export.ExportExpired;
-import ai.soul.schemas.export.ExportFailed;
-import ai.soul.schemas.export.ExportProgressed;
-import ai.soul.schemas.export.ExportQueued;
-import ai.soul.schemas.export.ExportRequested;
+import ai.soul.schemas.account.AccountEvent;
+import ai.soul.schemas.conversation.ConversationEvent;
+import ai.soul.schemas.export.ExportEvent;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Every event of the public contract, and the lookups between a record and its CloudEvents type. */
 public final class Events {
 
-    public static final List<Class<?>> ALL = List.of(
-            EmailClaimed.class,
-            AccountRegistered.class,
-            ApiKeyIssued.class,
-            ApiKeyRevoked.class,
-            TierChanged.class,
-            AccountRegisteredByIdentity.class,
-            IdentityClaimed.class,
-            RegistrationAttempted.class,
-            ConversationCreated.class,
-            ConversationUpdated.class,
-            ConversationDeleted.class,
-            MessagePosted.class,
-            AgentReplyRequested.class,
-            AgentReplied.class,
-            AgentReplyFailed.class,
-            SummaryRequested.class,
-            SummaryGenerated.class,
-            SummaryFailed.class,
-            AttachmentAdded.class,
-            AttachmentDeleted.class,
-            StorageReserved.class,
-            StorageReleased.class,
-            ExportRequested.class,
-            ExportProgressed.class,
-            ExportCompleted.class,
-            ExportFailed.class,
-            ExportExpired.class,
-            ExportQueued.class,
-            ExportDequeued.class,
-            ExportDeleted.class,
-            ExportStorageReserved.class,
-            ExportStorageReleased.class);
+    /** The records permitted by each capability's sealed event type: a new event joins by joining its type's permits. */
+    public static final List<Class<?>> ALL = Stream.of(AccountEvent.class, ConversationEvent.class, ExportEvent.class)
+            .<Class<?>>flatMap(aggregate -> Arrays.stream(aggregate.getPermittedSubclasses())).toList();
 
     private static final Map<String, Class<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Events::typeOf, Function.identity()));

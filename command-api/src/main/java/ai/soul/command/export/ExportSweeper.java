@@ -5,11 +5,11 @@ import ai.soul.domain.export.ExportCommands.ExpireExport;
 import ai.soul.domain.export.ExportCommands.FailExport;
 import ai.soul.domain.export.ExportEffect;
 import ai.soul.domain.export.ExportRenderer;
+import ai.soul.projections.export.ExportDocument;
 import ai.soul.projections.export.Exports;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.TrackingEventProcessor;
-import org.bson.Document;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -68,9 +68,9 @@ class ExportSweeper implements SmartLifecycle {
                 send(new FailExport(id, "Timed out: not finished within " + maxProcessing.toMinutes() + " minutes"));
             }
             if (rendersHere()) {
-                for (Document d : exports.processing(ADOPT)) {
-                    effect.enqueue(new ExportRenderer.Request(d.getString("_id"), d.getString("account_id"), d.getString("format"),
-                            day(d.getString("date_from")), day(d.getString("date_to")), d.getBoolean("include_attachments", false)));
+                for (ExportDocument d : exports.processing(ADOPT)) {
+                    effect.enqueue(new ExportRenderer.Request(d.id(), d.accountId(), d.format(), day(d.dateFrom()), day(d.dateTo()),
+                            d.includeAttachments()));
                 }
             }
         } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import ai.soul.schemas.conversation.AttachmentAdded;
 import ai.soul.schemas.conversation.AttachmentDeleted;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
+import ai.soul.schemas.conversation.ConversationFields;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.schemas.conversation.SummaryFailed;
@@ -38,7 +39,6 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,13 +65,9 @@ class Conversation {
     @AggregateIdentifier
     private String id;
     private String accountId;
-    private String title;
-    private String content;
     private String source;
-    private Map<String, Object> metadata;
-    private String systemPrompt;
-    private String llmId;
-    private String agentId;
+    /** Title, content, metadata, system prompt, model and agent. */
+    private ConversationFields fields;
     private int messageCount;
     private Instant createdAt;
     private Instant updatedAt;
@@ -118,7 +114,8 @@ class Conversation {
         checks.orThrow();
         // a key set to null on creation is a key not set, as an update with null removes it
         apply(new ConversationCreated(cmd.conversationId(), cmd.accountId(), cmd.title().strip(), cmd.content(), source,
-                cmd.metadata() == null ? Map.of() : merged(Map.of(), cmd.metadata()), cmd.systemPrompt(), cmd.llmId(), cmd.agentId()));
+                cmd.metadata() == null ? Map.of() : ConversationFields.merged(Map.of(), cmd.metadata()), cmd.systemPrompt(), cmd.llmId(),
+                cmd.agentId()));
         for (InitialMessage m : messages) {
             apply(new MessagePosted(id, accountId, m.messageId(), messageCount, m.role() == null ? "user" : m.role(), m.content()));
         }
@@ -142,7 +139,7 @@ class Conversation {
         checks.orThrow();
         if (cmd.metadata() != null) {
             // the bounds hold for what the conversation keeps, not only for each change of it
-            new Checks().metadata("metadata", merged(metadata, cmd.metadata())).orThrow();
+            new Checks().metadata("metadata", ConversationFields.merged(fields.metadata(), cmd.metadata())).orThrow();
         }
         if (changes(cmd)) {
             apply(new ConversationUpdated(id, accountId, cmd.title() == null ? null : cmd.title().strip(), cmd.content(),
@@ -236,16 +233,6 @@ class Conversation {
                 .maxLength("agent_id", agentId, MAX_AGENT_ID, "agent_id must be at most " + MAX_AGENT_ID + " characters");
     }
 
-    /** The metadata after a change: each key of the change set, a null value removing its key. */
-    private static LinkedHashMap<String, Object> merged(Map<String, Object> current, Map<String, Object> change) {
-        LinkedHashMap<String, Object> result = new LinkedHashMap<>(current);
-        change.forEach((key, value) -> {
-            if (value == null) result.remove(key);
-            else result.put(key, value);
-        });
-        return result;
-    }
-
     private static void checkModel(Checks checks, String llmId, AiPort ai) {
         if (llmId != null && ai.models().stream().noneMatch(m -> m.id().equals(llmId) && "llm".equals(m.type()))) {
             checks.add("llm_id", "Unknown model; GET /v1/models?type=llm lists them");
@@ -253,9 +240,8 @@ class Conversation {
     }
 
     private ConversationView view() {
-        // not Map.copyOf: a null value recorded before creation dropped them must not fail every command
-        return new ConversationView(id, accountId, title, content, source, status, Collections.unmodifiableMap(new LinkedHashMap<>(metadata)),
-                systemPrompt, llmId, agentId, summary, messageCount, createdAt, updatedAt, lastMessageAt, version,
+        return new ConversationView(id, accountId, fields.title(), fields.content(), source, status, fields.metadata(),
+                fields.systemPrompt(), fields.llmId(), fields.agentId(), summary, messageCount, createdAt, updatedAt, lastMessageAt, version,
                 List.copyOf(attachments.values()));
     }
 
@@ -274,13 +260,8 @@ class Conversation {
     void on(ConversationCreated e, @Timestamp Instant at, @SequenceNumber long seq) {
         id = e.conversationId();
         accountId = e.accountId();
-        title = e.title();
-        content = e.content();
+        fields = ConversationFields.of(e);
         source = e.source();
-        metadata = e.metadata() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(e.metadata());
-        systemPrompt = e.systemPrompt();
-        llmId = e.llmId();
-        agentId = e.agentId();
         createdAt = at;
         updatedAt = at;
         status = "processing";
@@ -289,14 +270,7 @@ class Conversation {
 
     @EventSourcingHandler
     void on(ConversationUpdated e, @Timestamp Instant at, @SequenceNumber long seq) {
-        if (e.title() != null) title = e.title();
-        if (e.content() != null) content = e.content();
-        if (e.systemPrompt() != null) systemPrompt = e.systemPrompt();
-        if (e.llmId() != null) llmId = e.llmId();
-        if (e.agentId() != null) agentId = e.agentId();
-        if (e.metadata() != null) {
-            metadata = merged(metadata, e.metadata());
-        }
+        fields = fields.with(e);
         updatedAt = at;
         version = seq;
     }

@@ -3,6 +3,7 @@ package ai.soul.domain.conversation;
 import ai.soul.domain.ai.AiPort.Turn;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.ConversationCreated;
+import ai.soul.schemas.conversation.ConversationFields;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -20,29 +21,22 @@ import java.util.List;
  * from the read models, which may not have caught up with the message being answered. Bounded by
  * {@link ConversationLimits}: the last {@code transcriptTurns} messages, then as many of the latest
  * as fit in {@code transcriptChars}. A message's payload is only deserialized when it is among the
- * last ones (the store's payloads are lazy), so a long conversation costs a scan, not a parse.
+ * last ones (the store's payloads are lazy), so a long conversation costs a scan, not a parse. The
+ * conversation's own fields are folded as the aggregate folds them ({@link ConversationFields}).
  */
 record Transcript(String title, String context, String systemPrompt, String llmId, List<Turn> turns) {
 
     /** The conversation up to and including the event at {@code lastSequence} (all of it when null). */
     static Transcript read(EventStore events, String conversationId, Long lastSequence, ConversationLimits limits) {
-        String title = null, context = null, systemPrompt = null, llmId = null;
+        ConversationFields fields = new ConversationFields(null, null, null, null, null, null);
         Deque<DomainEventMessage<?>> last = new ArrayDeque<>(limits.transcriptTurns());
         for (Iterator<? extends DomainEventMessage<?>> it = events.readEvents(conversationId); it.hasNext(); ) {
             DomainEventMessage<?> event = it.next();
             Class<?> type = event.getPayloadType();
             if (type == ConversationCreated.class) {
-                ConversationCreated e = (ConversationCreated) event.getPayload();
-                title = e.title();
-                context = e.content();
-                systemPrompt = e.systemPrompt();
-                llmId = e.llmId();
+                fields = ConversationFields.of((ConversationCreated) event.getPayload());
             } else if (type == ConversationUpdated.class) {
-                ConversationUpdated e = (ConversationUpdated) event.getPayload();
-                if (e.title() != null) title = e.title();
-                if (e.content() != null) context = e.content();
-                if (e.systemPrompt() != null) systemPrompt = e.systemPrompt();
-                if (e.llmId() != null) llmId = e.llmId();
+                fields = fields.with((ConversationUpdated) event.getPayload());
             } else if ((type == MessagePosted.class || type == AgentReplied.class)
                     && (lastSequence == null || event.getSequenceNumber() <= lastSequence)) {
                 if (last.size() == limits.transcriptTurns()) {
@@ -51,7 +45,7 @@ record Transcript(String title, String context, String systemPrompt, String llmI
                 last.addLast(event);
             }
         }
-        return new Transcript(title, context, systemPrompt, llmId, latest(last, limits.transcriptChars()));
+        return new Transcript(fields.title(), fields.content(), fields.systemPrompt(), fields.llmId(), latest(last, limits.transcriptChars()));
     }
 
     /** The turns, oldest first, keeping the latest that fit in {@code maxChars} (the last one always, cut if it must be). */

@@ -313,7 +313,7 @@ final class Bench {
         log.printf(row, "baseline: MongoDB single upserts/s", f(base.mongoUpsertsPerS()), "");
         log.printf(row, "baseline: MongoDB bulk insert docs/s", f(base.mongoBulkDocsPerS()), "");
         log.printf(row, "baseline: Kafka produce records/s", f(base.kafkaProducePerS()), "");
-        log.printf(row, "baseline: raw pipeline writes/s", f(base.pipelinePerS()), "append + produce + upsert, one loop");
+        log.printf(row, "baseline: raw pipeline writes/s", f(base.pipelinePerS()), "append + produce + the projector, one loop");
     }
 
     private static String f(double value) {

@@ -2,8 +2,11 @@ package ai.soul.export;
 
 import ai.soul.domain.conversation.Filenames;
 import ai.soul.domain.export.ExportRenderer;
+import ai.soul.projections.Paging;
 import ai.soul.projections.attachment.Attachments;
+import ai.soul.projections.conversation.ConversationDocument;
 import ai.soul.projections.conversation.Conversations;
+import ai.soul.projections.conversation.MessageDocument;
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;
@@ -23,7 +26,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -107,25 +109,22 @@ public final class GridFsExports implements ExportRenderer {
         Instant from = request.from() == null ? null : request.from().atStartOfDay(ZoneOffset.UTC).toInstant();
         LocalDate last = request.to();
         Instant until = last == null ? null : last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        List<Document> docs = conversations.createdBetween(request.accountId(), from, until);
+        List<ConversationDocument> docs = conversations.createdBetween(request.accountId(), from, until);
         List<ExportedConversation> found = new ArrayList<>(docs.size());
         for (int i = 0; i < docs.size(); i++) {
-            Document c = docs.get(i);
+            ConversationDocument c = docs.get(i);
             List<ExportedConversation.Message> messages = new ArrayList<>();
             for (int page = 1; ; page++) {
-                Conversations.Page p = conversations.messages(c, page, PAGE);
-                for (Document m : p.items()) {
-                    messages.add(new ExportedConversation.Message(m.getString("id"), ((Number) m.get("index")).intValue(),
-                            m.getString("role"), m.getString("content"), instant(m.getDate("created_at"))));
+                Paging.Page<MessageDocument> p = conversations.messages(c, page, PAGE);
+                for (MessageDocument m : p.items()) {
+                    messages.add(new ExportedConversation.Message(m.id(), m.index(), m.role(), m.content(), m.createdAt()));
                 }
                 if ((long) page * PAGE >= p.total()) break;
             }
-            List<ExportedConversation.Attachment> files = attachments.of(c.getString("_id")).stream()
-                    .map(a -> new ExportedConversation.Attachment(a.getString("_id"), Filenames.clean(a.getString("filename")), a.getString("mime_type"),
-                            ((Number) a.get("size")).longValue(), a.getString("storage_id")))
+            List<ExportedConversation.Attachment> files = attachments.of(c.id()).stream()
+                    .map(a -> new ExportedConversation.Attachment(a.id(), Filenames.clean(a.filename()), a.mimeType(), a.size(), a.storageId()))
                     .toList();
-            found.add(new ExportedConversation(c.getString("_id"), c.getString("title"), c.getString("content"), c.getString("source"),
-                    instant(c.getDate("created_at")), instant(c.getDate("updated_at")), messages, files));
+            found.add(new ExportedConversation(c.id(), c.title(), c.content(), c.source(), c.createdAt(), c.updatedAt(), messages, files));
             progress.accept(60 * (i + 1) / docs.size());
         }
         return found;
@@ -184,10 +183,6 @@ public final class GridFsExports implements ExportRenderer {
                 delete(file.getObjectId().toHexString());
             }
         }
-    }
-
-    private static Instant instant(Date date) {
-        return date == null ? null : date.toInstant();
     }
 
     private static void deleteQuietly(Path path) {

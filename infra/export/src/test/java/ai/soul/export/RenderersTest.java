@@ -3,6 +3,7 @@ package ai.soul.export;
 import ai.soul.domain.export.ExportRenderer;
 import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
+import ai.soul.projections.conversation.MessageDocument;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
@@ -182,7 +183,7 @@ class RenderersTest {
             db.getCollection("conversations").insertOne(new Document("_id", "conv_2").append("account_id", account)
                     .append("title", "Too late").append("source", "api").append("deleted", false).append("message_count", 0)
                     .append("created_at", Date.from(Instant.parse("2024-02-01T00:00:00Z"))).append("updated_at", created));
-            db.getCollection("messages").insertOne(new Document("_id", Conversations.messageKey("conv_1", 0)).append("id", "msg_1")
+            db.getCollection("messages").insertOne(new Document("_id", MessageDocument.key("conv_1", 0)).append("id", "msg_1")
                     .append("index", 0).append("role", "user").append("content", "See the picture").append("created_at", created));
             db.getCollection("attachments").insertOne(new Document("_id", "att_1").append("conversation_id", "conv_1")
                     .append("account_id", account).append("filename", "../../etc/passwd").append("mime_type", "image/png")

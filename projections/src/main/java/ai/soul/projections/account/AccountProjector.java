@@ -19,87 +19,119 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
+import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 
-/** Accounts and their API keys; keys are found by the hash of the key a request presents. */
+import static ai.soul.projections.account.AccountDocument.COMPANY_NAME;
+import static ai.soul.projections.account.AccountDocument.EMAIL;
+import static ai.soul.projections.account.AccountDocument.NAME;
+import static ai.soul.projections.account.AccountDocument.NOTICES;
+import static ai.soul.projections.account.AccountDocument.NOTICES_VERSION;
+import static ai.soul.projections.account.AccountDocument.TIER;
+import static ai.soul.projections.account.AccountDocument.TIER_VERSION;
+import static ai.soul.projections.account.AccountDocument.VERSION;
+import static ai.soul.projections.account.ApiKeyDocument.ACCOUNT_ID;
+import static ai.soul.projections.account.ApiKeyDocument.KEY_ID;
+import static ai.soul.projections.account.ApiKeyDocument.PREFIX;
+import static ai.soul.projections.account.ApiKeyDocument.REVOKED_AT;
+
+/** Accounts ({@link AccountDocument}) and their API keys ({@link ApiKeyDocument}), found by the hash of the key a request presents. */
+@Component
 public class AccountProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     /** The notices an account shows, the latest; the account records at most one a day anyway. */
-    static final int NOTICES = 20;
+    static final int NOTICES_KEPT = 20;
 
-    private final MongoCollection<Document> accounts;
-    private final MongoCollection<Document> apiKeys;
+    private final MongoCollection<AccountDocument> accounts;
+    private final MongoCollection<ApiKeyDocument> apiKeys;
 
     public AccountProjector(MongoDatabase db) {
-        this.accounts = db.getCollection(Accounts.ACCOUNTS);
-        this.apiKeys = db.getCollection(Accounts.API_KEYS);
-        createIndexes();
+        this.accounts = db.getCollection(AccountDocument.COLLECTION, AccountDocument.class);
+        this.apiKeys = db.getCollection(ApiKeyDocument.COLLECTION, ApiKeyDocument.class);
     }
 
     /** The embedded server uses an index only when a filter names exactly its keys: one per lookup. */
-    private void createIndexes() {
-        apiKeys.createIndex(Indexes.ascending("account_id"));
+    @Override
+    public void prepare() {
+        apiKeys.createIndex(Indexes.ascending(ACCOUNT_ID));
         // unique, as the usage counters create it too (the same index twice must have the same options)
-        apiKeys.createIndex(Indexes.ascending("key_id"), new IndexOptions().unique(true));
+        apiKeys.createIndex(Indexes.ascending(KEY_ID), new IndexOptions().unique(true));
     }
 
     @Override
     public void apply(List<PublishedEvent<?>> batch) {
-        List<WriteModel<Document>> accountWrites = new ArrayList<>();
-        List<WriteModel<Document>> keyWrites = new ArrayList<>();
+        List<WriteModel<AccountDocument>> accountWrites = new ArrayList<>();
+        List<WriteModel<ApiKeyDocument>> keyWrites = new ArrayList<>();
         for (PublishedEvent<?> event : batch) {
-            Date at = Date.from(event.time());
-            if (event.data() instanceof AccountRegistered e) {
-                // created once: a replay of the creation finds the document and changes nothing
-                accountWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.accountId()), Updates.combine(
-                        Updates.setOnInsert("email", e.email()),
-                        Updates.setOnInsert("name", e.name()),
-                        Updates.setOnInsert("company_name", e.companyName()),
-                        Updates.setOnInsert("tier", e.tier()),
-                        Updates.setOnInsert("created_at", at),
-                        Updates.setOnInsert("version", event.sequence())), UPSERT));
-            } else if (event.data() instanceof AccountRegisteredByIdentity e) {
-                accountWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.accountId()), Updates.combine(
-                        Updates.setOnInsert("email", e.email()),
-                        Updates.setOnInsert("name", e.name()),
-                        Updates.setOnInsert("tier", e.tier()),
-                        Updates.setOnInsert("created_at", at),
-                        Updates.setOnInsert("version", event.sequence())), UPSERT));
-            } else if (event.data() instanceof TierChanged e) {
-                // a replayed older change must not undo a newer one
-                accountWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
-                        Filters.or(Filters.exists("tier_version", false), Filters.lt("tier_version", event.sequence()))),
-                        Updates.combine(Updates.set("tier", e.tier()), Updates.set("tier_version", event.sequence()))));
-            } else if (event.data() instanceof RegistrationAttempted e) {
-                // each notice once: a replayed one finds its sequence applied already
-                accountWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
-                        Filters.or(Filters.exists("notices_version", false), Filters.lt("notices_version", event.sequence()))),
-                        Updates.combine(Updates.pushEach("notices", List.of(new Document("type", "registration_attempted").append("at", at)),
-                                new PushOptions().slice(-NOTICES)), Updates.set("notices_version", event.sequence()))));
-            } else if (event.data() instanceof ApiKeyRevoked e) {
-                keyWrites.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.keyHash()), Filters.exists("revoked_at", false)),
-                        Updates.set("revoked_at", at)));
-            } else if (event.data() instanceof ApiKeyIssued e) {
-                keyWrites.add(new UpdateOneModel<>(Filters.eq("_id", e.keyHash()), Updates.combine(
-                        Updates.setOnInsert("key_id", e.keyId()),
-                        Updates.setOnInsert("account_id", e.accountId()),
-                        Updates.setOnInsert("prefix", e.prefix()),
-                        Updates.setOnInsert("created_at", at)), UPSERT));
-            }
+            long seq = event.sequence();
+            Instant at = event.time();
+            if (event.data() instanceof AccountRegistered e) accountWrites.add(registered(e, seq, at));
+            else if (event.data() instanceof AccountRegisteredByIdentity e) accountWrites.add(registered(e, seq, at));
+            else if (event.data() instanceof TierChanged e) accountWrites.add(tierChanged(e, seq));
+            else if (event.data() instanceof RegistrationAttempted e) accountWrites.add(registrationAttempted(e, seq, at));
+            else if (event.data() instanceof ApiKeyIssued e) keyWrites.add(keyIssued(e, at));
+            else if (event.data() instanceof ApiKeyRevoked e) keyWrites.add(keyRevoked(e, at));
         }
         BulkWrites.run(accounts, accountWrites);
         BulkWrites.run(apiKeys, keyWrites);
+    }
+
+    /** Created once: a replay of the creation finds the document and changes nothing. */
+    private static WriteModel<AccountDocument> registered(AccountRegistered e, long seq, Instant at) {
+        return new UpdateOneModel<>(Filters.eq("_id", e.accountId()), Updates.combine(
+                Updates.setOnInsert(EMAIL, e.email()),
+                Updates.setOnInsert(NAME, e.name()),
+                Updates.setOnInsert(COMPANY_NAME, e.companyName()),
+                Updates.setOnInsert(TIER, e.tier()),
+                Updates.setOnInsert(AccountDocument.CREATED_AT, at),
+                Updates.setOnInsert(VERSION, seq)), UPSERT);
+    }
+
+    private static WriteModel<AccountDocument> registered(AccountRegisteredByIdentity e, long seq, Instant at) {
+        return new UpdateOneModel<>(Filters.eq("_id", e.accountId()), Updates.combine(
+                Updates.setOnInsert(EMAIL, e.email()),
+                Updates.setOnInsert(NAME, e.name()),
+                Updates.setOnInsert(TIER, e.tier()),
+                Updates.setOnInsert(AccountDocument.CREATED_AT, at),
+                Updates.setOnInsert(VERSION, seq)), UPSERT);
+    }
+
+    /** A replayed older change must not undo a newer one. */
+    private static WriteModel<AccountDocument> tierChanged(TierChanged e, long seq) {
+        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
+                Filters.or(Filters.exists(TIER_VERSION, false), Filters.lt(TIER_VERSION, seq))),
+                Updates.combine(Updates.set(TIER, e.tier()), Updates.set(TIER_VERSION, seq)));
+    }
+
+    /** Each notice once: a replayed one finds its sequence applied already. */
+    private static WriteModel<AccountDocument> registrationAttempted(RegistrationAttempted e, long seq, Instant at) {
+        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.accountId()),
+                Filters.or(Filters.exists(NOTICES_VERSION, false), Filters.lt(NOTICES_VERSION, seq))),
+                Updates.combine(Updates.pushEach(NOTICES, List.of(new AccountDocument.Notice("registration_attempted", at)),
+                        new PushOptions().slice(-NOTICES_KEPT)), Updates.set(NOTICES_VERSION, seq)));
+    }
+
+    private static WriteModel<ApiKeyDocument> keyIssued(ApiKeyIssued e, Instant at) {
+        return new UpdateOneModel<>(Filters.eq("_id", e.keyHash()), Updates.combine(
+                Updates.setOnInsert(KEY_ID, e.keyId()),
+                Updates.setOnInsert(ACCOUNT_ID, e.accountId()),
+                Updates.setOnInsert(PREFIX, e.prefix()),
+                Updates.setOnInsert(ApiKeyDocument.CREATED_AT, at)), UPSERT);
+    }
+
+    private static WriteModel<ApiKeyDocument> keyRevoked(ApiKeyRevoked e, Instant at) {
+        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.keyHash()), Filters.exists(REVOKED_AT, false)),
+                Updates.set(REVOKED_AT, at));
     }
 
     @Override
     public void reset() {
         accounts.drop();
         apiKeys.drop();
-        createIndexes();
+        prepare();
     }
 }

@@ -13,69 +13,84 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
+import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 
+import static ai.soul.projections.attachment.AttachmentDocument.ACCOUNT_ID;
+import static ai.soul.projections.attachment.AttachmentDocument.CONVERSATION_ID;
+import static ai.soul.projections.attachment.AttachmentDocument.CREATED_AT;
+import static ai.soul.projections.attachment.AttachmentDocument.DELETED;
+import static ai.soul.projections.attachment.AttachmentDocument.FILENAME;
+import static ai.soul.projections.attachment.AttachmentDocument.MIME_TYPE;
+import static ai.soul.projections.attachment.AttachmentDocument.SHA256;
+import static ai.soul.projections.attachment.AttachmentDocument.SIZE;
+import static ai.soul.projections.attachment.AttachmentDocument.STORAGE_ID;
+import static ai.soul.projections.attachment.AttachmentDocument.VERSION;
+
 /**
- * Attachment metadata (the bytes are in GridFS, under {@code storage_id}), one document per
- * attachment keyed by its id. An attachment is added once and deleted once, for good: the addition
- * only ever inserts, and the deletion leaves a tombstone, so a redelivered or replayed addition
- * finds the document and changes nothing, whatever came after it.
+ * Attachment metadata ({@link AttachmentDocument}), one document per attachment. An attachment is added
+ * once and deleted once, for good: the addition only ever inserts, and the deletion leaves a tombstone,
+ * so a redelivered or replayed addition finds the document and changes nothing, whatever came after it.
  */
+@Component
 public class AttachmentProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
-    private final MongoCollection<Document> attachments;
+    private final MongoCollection<AttachmentDocument> attachments;
 
     public AttachmentProjector(MongoDatabase db) {
-        this.attachments = db.getCollection(Attachments.ATTACHMENTS);
-        createIndexes();
+        this.attachments = db.getCollection(AttachmentDocument.COLLECTION, AttachmentDocument.class);
     }
 
     /** The list of a conversation's attachments; the embedded server uses an index whose keys are exactly the filter's. */
-    private void createIndexes() {
-        attachments.createIndex(Indexes.ascending("conversation_id"));
+    @Override
+    public void prepare() {
+        attachments.createIndex(Indexes.ascending(CONVERSATION_ID));
     }
 
     @Override
     public void apply(List<PublishedEvent<?>> batch) {
-        List<WriteModel<Document>> writes = new ArrayList<>();
+        List<WriteModel<AttachmentDocument>> writes = new ArrayList<>();
         for (PublishedEvent<?> event : batch) {
-            Date at = Date.from(event.time());
-            if (event.data() instanceof AttachmentAdded e) {
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", e.attachmentId()), Updates.combine(
-                        Updates.setOnInsert("conversation_id", e.conversationId()),
-                        Updates.setOnInsert("account_id", e.accountId()),
-                        Updates.setOnInsert("filename", e.filename()),
-                        Updates.setOnInsert("mime_type", e.mimeType()),
-                        Updates.setOnInsert("size", e.size()),
-                        Updates.setOnInsert("sha256", e.sha256()),
-                        Updates.setOnInsert("storage_id", e.storageId()),
-                        Updates.setOnInsert("created_at", at),
-                        Updates.setOnInsert("deleted", false),
-                        Updates.setOnInsert("version", event.sequence())), UPSERT));
-            } else if (event.data() instanceof AttachmentDeleted e) {
-                // the name and digest go with the file; the tombstone keeps a replayed addition from resurrecting it
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", e.attachmentId()), Updates.combine(
-                        Updates.set("deleted", true),
-                        Updates.set("filename", null),
-                        Updates.set("sha256", null),
-                        Updates.set("version", event.sequence()),
-                        Updates.setOnInsert("conversation_id", e.conversationId()),
-                        Updates.setOnInsert("account_id", e.accountId()),
-                        Updates.setOnInsert("size", e.size())), UPSERT));
-            }
+            if (event.data() instanceof AttachmentAdded e) writes.add(added(e, event.sequence(), event.time()));
+            else if (event.data() instanceof AttachmentDeleted e) writes.add(deleted(e, event.sequence()));
         }
         BulkWrites.run(attachments, writes);
+    }
+
+    private static WriteModel<AttachmentDocument> added(AttachmentAdded e, long seq, Instant at) {
+        return new UpdateOneModel<>(Filters.eq("_id", e.attachmentId()), Updates.combine(
+                Updates.setOnInsert(CONVERSATION_ID, e.conversationId()),
+                Updates.setOnInsert(ACCOUNT_ID, e.accountId()),
+                Updates.setOnInsert(FILENAME, e.filename()),
+                Updates.setOnInsert(MIME_TYPE, e.mimeType()),
+                Updates.setOnInsert(SIZE, e.size()),
+                Updates.setOnInsert(SHA256, e.sha256()),
+                Updates.setOnInsert(STORAGE_ID, e.storageId()),
+                Updates.setOnInsert(CREATED_AT, at),
+                Updates.setOnInsert(DELETED, false),
+                Updates.setOnInsert(VERSION, seq)), UPSERT);
+    }
+
+    /** The name and digest go with the file; the tombstone keeps a replayed addition from resurrecting it. */
+    private static WriteModel<AttachmentDocument> deleted(AttachmentDeleted e, long seq) {
+        return new UpdateOneModel<>(Filters.eq("_id", e.attachmentId()), Updates.combine(
+                Updates.set(DELETED, true),
+                Updates.set(FILENAME, null),
+                Updates.set(SHA256, null),
+                Updates.set(VERSION, seq),
+                Updates.setOnInsert(CONVERSATION_ID, e.conversationId()),
+                Updates.setOnInsert(ACCOUNT_ID, e.accountId()),
+                Updates.setOnInsert(SIZE, e.size())), UPSERT);
     }
 
     @Override
     public void reset() {
         attachments.drop();
-        createIndexes();
+        prepare();
     }
 }

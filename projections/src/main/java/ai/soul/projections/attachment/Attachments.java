@@ -3,7 +3,6 @@ package ai.soul.projections.attachment;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import org.bson.Document;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -11,36 +10,36 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import static ai.soul.projections.attachment.AttachmentDocument.CONVERSATION_ID;
+
 /** Reads of the attachment read model, always within one account. */
 @Component
 public class Attachments {
 
-    static final String ATTACHMENTS = "attachments";
-
-    private final MongoCollection<Document> attachments;
+    private final MongoCollection<AttachmentDocument> attachments;
 
     public Attachments(MongoDatabase db) {
-        this.attachments = db.getCollection(ATTACHMENTS);
+        this.attachments = db.getCollection(AttachmentDocument.COLLECTION, AttachmentDocument.class);
     }
 
     /** The attachment if it exists, is not deleted and belongs to the account. */
-    public Optional<Document> find(String accountId, String attachmentId) {
-        Document doc = attachments.find(Filters.eq("_id", attachmentId)).first();
-        if (doc == null || !accountId.equals(doc.getString("account_id")) || doc.getBoolean("deleted", false)) {
+    public Optional<AttachmentDocument> find(String accountId, String attachmentId) {
+        AttachmentDocument attachment = attachments.find(Filters.eq("_id", attachmentId)).first();
+        if (attachment == null || !accountId.equals(attachment.accountId()) || attachment.deleted()) {
             return Optional.empty();
         }
-        return Optional.of(doc);
+        return Optional.of(attachment);
     }
 
     /** A conversation's attachments in the order they were added (their ids are ULIDs). */
-    public List<Document> of(String conversationId) {
-        List<Document> found = new ArrayList<>();
-        for (Document doc : attachments.find(Filters.eq("conversation_id", conversationId))) {
-            if (!doc.getBoolean("deleted", false)) {
-                found.add(doc);
+    public List<AttachmentDocument> of(String conversationId) {
+        List<AttachmentDocument> found = new ArrayList<>();
+        for (AttachmentDocument attachment : attachments.find(Filters.eq(CONVERSATION_ID, conversationId))) {
+            if (!attachment.deleted()) {
+                found.add(attachment);
             }
         }
-        found.sort(Comparator.comparing(d -> d.getString("_id")));
+        found.sort(Comparator.comparing(AttachmentDocument::id));
         return found;
     }
 }

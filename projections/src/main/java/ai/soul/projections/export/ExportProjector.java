@@ -17,89 +17,120 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 
+import static ai.soul.projections.export.ExportDocument.ACCOUNT_ID;
+import static ai.soul.projections.export.ExportDocument.COMPLETED_AT;
+import static ai.soul.projections.export.ExportDocument.CONTENT_TYPE;
+import static ai.soul.projections.export.ExportDocument.CONVERSATIONS;
+import static ai.soul.projections.export.ExportDocument.CREATED_AT;
+import static ai.soul.projections.export.ExportDocument.DATE_FROM;
+import static ai.soul.projections.export.ExportDocument.DATE_TO;
+import static ai.soul.projections.export.ExportDocument.DELETED_AT;
+import static ai.soul.projections.export.ExportDocument.ERROR;
+import static ai.soul.projections.export.ExportDocument.EXPIRED_AT;
+import static ai.soul.projections.export.ExportDocument.EXPIRES_AT;
+import static ai.soul.projections.export.ExportDocument.FILE_ID;
+import static ai.soul.projections.export.ExportDocument.FILE_NAME;
+import static ai.soul.projections.export.ExportDocument.FORMAT;
+import static ai.soul.projections.export.ExportDocument.INCLUDE_ATTACHMENTS;
+import static ai.soul.projections.export.ExportDocument.PROGRESS;
+import static ai.soul.projections.export.ExportDocument.SIZE_BYTES;
+import static ai.soul.projections.export.ExportDocument.STATUS;
+import static ai.soul.projections.export.ExportDocument.VERSION;
+
 /**
- * One document per export, keyed by its id. The request inserts it; every later event changes it
- * only when its sequence number is above the document's {@code version}, so a redelivered or
- * replayed event changes nothing. A deleted export stays as a tombstone without an account.
+ * One document per export ({@link ExportDocument}). The request inserts it; every later event changes it
+ * only when its sequence number is above the document's {@code version}, so a redelivered or replayed
+ * event changes nothing.
  */
+@Component
 public class ExportProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
-    private final MongoCollection<Document> exports;
+    private final MongoCollection<ExportDocument> exports;
 
     public ExportProjector(MongoDatabase db) {
-        this.exports = db.getCollection(Exports.EXPORTS);
-        createIndexes();
+        this.exports = db.getCollection(ExportDocument.COLLECTION, ExportDocument.class);
     }
 
     /** The account's list and the sweeper's queries; the embedded server uses an index whose keys are exactly the filter's. */
-    private void createIndexes() {
-        exports.createIndex(Indexes.ascending("account_id"));
-        exports.createIndex(Indexes.ascending("status"));
+    @Override
+    public void prepare() {
+        exports.createIndex(Indexes.ascending(ACCOUNT_ID));
+        exports.createIndex(Indexes.ascending(STATUS));
     }
 
     @Override
     public void apply(List<PublishedEvent<?>> batch) {
-        List<WriteModel<Document>> writes = new ArrayList<>();
+        List<WriteModel<ExportDocument>> writes = new ArrayList<>();
         for (PublishedEvent<?> event : batch) {
             long seq = event.sequence();
-            Date at = Date.from(event.time());
-            if (event.data() instanceof ExportRequested e) {
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", e.exportId()), Updates.combine(
-                        Updates.setOnInsert("account_id", e.accountId()),
-                        Updates.setOnInsert("format", e.format()),
-                        Updates.setOnInsert("date_from", e.dateFrom()),
-                        Updates.setOnInsert("date_to", e.dateTo()),
-                        Updates.setOnInsert("include_attachments", e.includeAttachments()),
-                        Updates.setOnInsert("status", "processing"),
-                        Updates.setOnInsert("progress", 0),
-                        Updates.setOnInsert("created_at", at),
-                        Updates.setOnInsert("version", seq)), UPSERT));
-            } else if (event.data() instanceof ExportProgressed e) {
-                writes.add(later(e.exportId(), seq, Updates.set("progress", e.progress())));
-            } else if (event.data() instanceof ExportCompleted e) {
-                writes.add(later(e.exportId(), seq, Updates.combine(
-                        Updates.set("status", "completed"),
-                        Updates.set("progress", 100),
-                        Updates.set("file_id", e.fileId()),
-                        Updates.set("file_name", e.fileName()),
-                        Updates.set("content_type", e.contentType()),
-                        Updates.set("size_bytes", e.sizeBytes()),
-                        Updates.set("conversations", e.conversations()),
-                        Updates.set("expires_at", Date.from(Instant.parse(e.expiresAt()))),
-                        Updates.set("completed_at", at))));
-            } else if (event.data() instanceof ExportFailed e) {
-                writes.add(later(e.exportId(), seq, Updates.combine(Updates.set("status", "failed"), Updates.set("error", e.reason()),
-                        Updates.set("completed_at", at))));
-            } else if (event.data() instanceof ExportExpired e) {
-                writes.add(later(e.exportId(), seq, Updates.combine(Updates.set("status", "expired"), Updates.set("expired_at", at))));
-            } else if (event.data() instanceof ExportDeleted e) {
-                // a tombstone that belongs to no account: gone from every read, and a redelivered request cannot bring it back
-                writes.add(later(e.exportId(), seq, Updates.combine(Updates.set("status", "deleted"), Updates.unset("account_id"),
-                        Updates.unset("file_id"), Updates.set("deleted_at", at))));
-            }
+            Instant at = event.time();
+            if (event.data() instanceof ExportRequested e) writes.add(requested(e, seq, at));
+            else if (event.data() instanceof ExportProgressed e) writes.add(later(e.exportId(), seq, Updates.set(PROGRESS, e.progress())));
+            else if (event.data() instanceof ExportCompleted e) writes.add(later(e.exportId(), seq, completed(e, at)));
+            else if (event.data() instanceof ExportFailed e) writes.add(later(e.exportId(), seq, failed(e, at)));
+            else if (event.data() instanceof ExportExpired e) writes.add(later(e.exportId(), seq, expired(at)));
+            else if (event.data() instanceof ExportDeleted e) writes.add(later(e.exportId(), seq, deleted(at)));
         }
         BulkWrites.run(exports, writes);
     }
 
+    private static WriteModel<ExportDocument> requested(ExportRequested e, long seq, Instant at) {
+        return new UpdateOneModel<>(Filters.eq("_id", e.exportId()), Updates.combine(
+                Updates.setOnInsert(ACCOUNT_ID, e.accountId()),
+                Updates.setOnInsert(FORMAT, e.format()),
+                Updates.setOnInsert(DATE_FROM, e.dateFrom()),
+                Updates.setOnInsert(DATE_TO, e.dateTo()),
+                Updates.setOnInsert(INCLUDE_ATTACHMENTS, e.includeAttachments()),
+                Updates.setOnInsert(STATUS, "processing"),
+                Updates.setOnInsert(PROGRESS, 0),
+                Updates.setOnInsert(CREATED_AT, at),
+                Updates.setOnInsert(VERSION, seq)), UPSERT);
+    }
+
+    private static Bson completed(ExportCompleted e, Instant at) {
+        return Updates.combine(
+                Updates.set(STATUS, "completed"),
+                Updates.set(PROGRESS, 100),
+                Updates.set(FILE_ID, e.fileId()),
+                Updates.set(FILE_NAME, e.fileName()),
+                Updates.set(CONTENT_TYPE, e.contentType()),
+                Updates.set(SIZE_BYTES, e.sizeBytes()),
+                Updates.set(CONVERSATIONS, e.conversations()),
+                Updates.set(EXPIRES_AT, Instant.parse(e.expiresAt())),
+                Updates.set(COMPLETED_AT, at));
+    }
+
+    private static Bson failed(ExportFailed e, Instant at) {
+        return Updates.combine(Updates.set(STATUS, "failed"), Updates.set(ERROR, e.reason()), Updates.set(COMPLETED_AT, at));
+    }
+
+    private static Bson expired(Instant at) {
+        return Updates.combine(Updates.set(STATUS, "expired"), Updates.set(EXPIRED_AT, at));
+    }
+
+    /** A tombstone that belongs to no account: gone from every read, and a redelivered request cannot bring it back. */
+    private static Bson deleted(Instant at) {
+        return Updates.combine(Updates.set(STATUS, "deleted"), Updates.unset(ACCOUNT_ID), Updates.unset(FILE_ID), Updates.set(DELETED_AT, at));
+    }
+
     /** Applies the change only to a document that has not seen this event yet. */
-    private static WriteModel<Document> later(String exportId, long seq, Bson change) {
-        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", exportId), Filters.lt("version", seq)),
-                Updates.combine(change, Updates.set("version", seq)));
+    private static WriteModel<ExportDocument> later(String exportId, long seq, Bson change) {
+        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", exportId), Filters.lt(VERSION, seq)),
+                Updates.combine(change, Updates.set(VERSION, seq)));
     }
 
     @Override
     public void reset() {
         exports.drop();
-        createIndexes();
+        prepare();
     }
 }

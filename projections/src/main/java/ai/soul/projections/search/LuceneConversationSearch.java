@@ -4,6 +4,7 @@ import ai.soul.schemas.PublishedEvent;
 import ai.soul.schemas.conversation.AgentReplied;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
+import ai.soul.schemas.conversation.ConversationEvent;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.schemas.conversation.SummaryGenerated;
@@ -269,9 +270,8 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
     private Map<String, Conversation> load(List<PublishedEvent<?>> batch) throws IOException {
         Map<String, Conversation> touched = new LinkedHashMap<>();
         for (PublishedEvent<?> event : batch) {
-            String id = conversationOf(event.data());
-            if (id != null) {
-                touched.put(id, null);
+            if (event.data() instanceof ConversationEvent e) {
+                touched.put(e.conversationId(), null);
             }
         }
         if (touched.isEmpty()) {
@@ -290,16 +290,6 @@ public class LuceneConversationSearch implements ConversationSearch, AutoCloseab
             searchers.release(searcher);
         }
         return touched;
-    }
-
-    private static String conversationOf(Object data) {
-        if (data instanceof ConversationCreated e) return e.conversationId();
-        if (data instanceof ConversationUpdated e) return e.conversationId();
-        if (data instanceof MessagePosted e) return e.conversationId();
-        if (data instanceof AgentReplied e) return e.conversationId();
-        if (data instanceof SummaryGenerated e) return e.conversationId();
-        if (data instanceof ConversationDeleted e) return e.conversationId();
-        return null;
     }
 
     private static Document document(Conversation c) {

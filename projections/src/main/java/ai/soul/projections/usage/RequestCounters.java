@@ -2,6 +2,7 @@ package ai.soul.projections.usage;
 
 import ai.soul.schemas.usage.MeteredRequest;
 import ai.soul.projections.BulkWrites;
+import ai.soul.projections.account.ApiKeyDocument;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -12,22 +13,20 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The API requests of each account per UTC day ({@value #COLLECTION}): total, by endpoint (method
+ * The API requests of each account per UTC day ({@link RequestDay}): total, by endpoint (method
  * and route template), by status, bytes in and out; and each API key's last use, in the account
- * read model's {@code api_keys}.
+ * read model ({@link ApiKeyDocument}).
  * <p>
  * Exactly once across crashes and redeliveries: each day document remembers, per partition of the
  * usage topic, the offset of the last record it counted ({@code offsets.<partition>}). A batch reads
@@ -37,8 +36,6 @@ import java.util.Map;
  */
 public class RequestCounters {
 
-    public static final String COLLECTION = "usage_daily";
-    static final String API_KEYS = "api_keys";
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
@@ -46,14 +43,14 @@ public class RequestCounters {
     public record Positioned(int partition, long offset, MeteredRequest request) {
     }
 
-    private final MongoCollection<Document> daily;
-    private final MongoCollection<Document> apiKeys;
+    private final MongoCollection<RequestDay> daily;
+    private final MongoCollection<ApiKeyDocument> apiKeys;
 
     public RequestCounters(MongoDatabase db) {
-        this.daily = db.getCollection(COLLECTION);
-        this.apiKeys = db.getCollection(API_KEYS);
+        this.daily = db.getCollection(RequestDay.COLLECTION, RequestDay.class);
+        this.apiKeys = db.getCollection(ApiKeyDocument.COLLECTION, ApiKeyDocument.class);
         // last use goes by the key's id, the documents by the key's hash; unique, so the embedded server uses it too
-        apiKeys.createIndex(Indexes.ascending("key_id"), new IndexOptions().unique(true));
+        apiKeys.createIndex(Indexes.ascending(ApiKeyDocument.KEY_ID), new IndexOptions().unique(true));
     }
 
     private static final class Day {
@@ -87,9 +84,9 @@ public class RequestCounters {
             }
         }
         if (!days.isEmpty()) {
-            Map<String, Document> counted = new HashMap<>();
-            for (Document doc : daily.find(Filters.in("_id", days.keySet())).projection(Projections.include("offsets"))) {
-                counted.put(doc.getString("_id"), doc.get("offsets", Document.class));
+            Map<String, Map<String, Long>> counted = new HashMap<>();
+            for (RequestDay doc : daily.find(Filters.in("_id", days.keySet())).projection(Projections.include(RequestDay.OFFSETS))) {
+                counted.put(doc.id(), doc.offsets());
             }
             for (Positioned p : batch) {
                 MeteredRequest r = p.request();
@@ -97,37 +94,37 @@ public class RequestCounters {
                     continue;
                 }
                 String id = UsageKeys.id(r.accountId(), UsageKeys.day(r.at()));
-                Document offsets = counted.get(id);
-                Object done = offsets == null ? null : offsets.get(Integer.toString(p.partition()));
-                if (done instanceof Number n && p.offset() <= n.longValue()) {
+                Map<String, Long> offsets = counted.get(id);
+                Long done = offsets == null ? null : offsets.get(Integer.toString(p.partition()));
+                if (done != null && p.offset() <= done) {
                     continue; // counted before a crash or a rebalance
                 }
                 Day d = days.get(id);
-                d.add("requests", 1);
-                d.add("by_endpoint." + UsageKeys.field(r.method() + " " + r.route()), 1);
-                d.add("by_status." + r.status(), 1);
-                d.add("request_bytes", Math.max(0, r.requestBytes()));
-                d.add("response_bytes", Math.max(0, r.responseBytes()));
+                d.add(RequestDay.REQUESTS, 1);
+                d.add(RequestDay.BY_ENDPOINT + "." + UsageKeys.field(r.method() + " " + r.route()), 1);
+                d.add(RequestDay.BY_STATUS + "." + r.status(), 1);
+                d.add(RequestDay.REQUEST_BYTES, Math.max(0, r.requestBytes()));
+                d.add(RequestDay.RESPONSE_BYTES, Math.max(0, r.responseBytes()));
                 d.offsets.merge(p.partition(), p.offset(), Math::max);
             }
-            List<WriteModel<Document>> writes = new ArrayList<>();
+            List<WriteModel<RequestDay>> writes = new ArrayList<>();
             days.forEach((id, d) -> {
                 if (d.inc.isEmpty()) {
                     return;
                 }
                 List<Bson> updates = new ArrayList<>();
-                updates.add(Updates.setOnInsert("account_id", d.accountId));
-                updates.add(Updates.setOnInsert("day", d.day.toString()));
+                updates.add(Updates.setOnInsert(RequestDay.ACCOUNT_ID, d.accountId));
+                updates.add(Updates.setOnInsert(RequestDay.DAY, d.day.toString()));
                 d.inc.forEach((field, amount) -> updates.add(Updates.inc(field, amount)));
-                d.offsets.forEach((partition, offset) -> updates.add(Updates.max("offsets." + partition, offset)));
+                d.offsets.forEach((partition, offset) -> updates.add(Updates.max(RequestDay.OFFSETS + "." + partition, offset)));
                 writes.add(new UpdateOneModel<>(Filters.eq("_id", id), Updates.combine(updates), UPSERT));
             });
             BulkWrites.run(daily, writes);
         }
         if (!lastUse.isEmpty()) {
-            List<WriteModel<Document>> writes = new ArrayList<>();
-            lastUse.forEach((keyId, at) -> writes.add(new UpdateOneModel<>(Filters.eq("key_id", keyId),
-                    Updates.max("last_used_at", Date.from(at)))));
+            List<WriteModel<ApiKeyDocument>> writes = new ArrayList<>();
+            lastUse.forEach((keyId, at) -> writes.add(new UpdateOneModel<>(Filters.eq(ApiKeyDocument.KEY_ID, keyId),
+                    Updates.max(ApiKeyDocument.LAST_USED_AT, at))));
             apiKeys.bulkWrite(writes);
         }
     }

@@ -4,9 +4,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
-import org.bson.Document;
-import org.springframework.stereotype.Component;
 import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,12 +17,12 @@ import java.util.TreeMap;
 @Component
 public class Usage {
 
-    private final MongoCollection<Document> events;
-    private final MongoCollection<Document> requests;
+    private final MongoCollection<ConversationDay> events;
+    private final MongoCollection<RequestDay> requests;
 
     public Usage(MongoDatabase db) {
-        this.events = db.getCollection(UsageProjector.DAILY);
-        this.requests = db.getCollection(RequestCounters.COLLECTION);
+        this.events = db.getCollection(ConversationDay.COLLECTION, ConversationDay.class);
+        this.requests = db.getCollection(RequestDay.COLLECTION, RequestDay.class);
     }
 
     /** Bytes stored at the end of a day, by type. */
@@ -46,8 +45,9 @@ public class Usage {
 
     /** The account's API requests counted for a day so far. */
     public long requests(String accountId, LocalDate day) {
-        Document doc = requests.find(Filters.eq("_id", UsageKeys.id(accountId, day))).projection(Projections.include("requests")).first();
-        return doc == null ? 0 : number(doc.get("requests"));
+        RequestDay counted = requests.find(Filters.eq("_id", UsageKeys.id(accountId, day))).projection(Projections.include(RequestDay.REQUESTS))
+                .first();
+        return counted == null ? 0 : counted.requests();
     }
 
     /** What the account stores at the end of the day {@code upTo}: the changes of every day up to it. */
@@ -55,20 +55,19 @@ public class Usage {
         long conversations = 0;
         long attachments = 0;
         long exports = 0;
-        for (Document doc : eventDays(accountId, Projections.include("day", "storage"))) {
-            Document storage = doc.get("storage", Document.class);
-            if (storage != null && !LocalDate.parse(doc.getString("day")).isAfter(upTo)) {
-                conversations += number(storage.get("conversations"));
-                attachments += number(storage.get("attachments"));
-                exports += number(storage.get("exports"));
+        for (ConversationDay day : eventDays(accountId, Projections.include(ConversationDay.DAY, ConversationDay.STORAGE))) {
+            if (!LocalDate.parse(day.day()).isAfter(upTo)) {
+                conversations += day.storage().conversations();
+                attachments += day.storage().attachments();
+                exports += day.storage().exports();
             }
         }
         return new Storage(conversations, attachments, exports);
     }
 
     /** The account's counters from the events, one document per conversation and day, by the account_id index. */
-    private Iterable<Document> eventDays(String accountId, Bson projection) {
-        return events.find(Filters.eq("account_id", accountId)).projection(projection);
+    private Iterable<ConversationDay> eventDays(String accountId, Bson projection) {
+        return events.find(Filters.eq(ConversationDay.ACCOUNT_ID, accountId)).projection(projection);
     }
 
     private static List<String> ids(String accountId, LocalDate from, LocalDate to) {
@@ -85,40 +84,30 @@ public class Usage {
         Map<String, Long> bySource = new TreeMap<>();
         Map<String, Long> byRole = new TreeMap<>();
         Map<String, Tokens> byModel = new TreeMap<>();
-        for (Document doc : eventDays(accountId, Projections.include("day", "conversations", "messages", "tokens"))) {
-            LocalDate day = LocalDate.parse(doc.getString("day"));
+        for (ConversationDay counted : eventDays(accountId, Projections.include(ConversationDay.DAY, ConversationDay.CONVERSATIONS,
+                ConversationDay.MESSAGES, ConversationDay.TOKENS))) {
+            LocalDate day = LocalDate.parse(counted.day());
             if (day.isBefore(from) || day.isAfter(to)) {
                 continue;
             }
-            sum(doc.get("conversations", Document.class), bySource);
-            sum(doc.get("messages", Document.class), byRole);
-            Document tokens = doc.get("tokens", Document.class);
-            if (tokens != null) {
-                tokens.forEach((model, value) -> {
-                    Document t = (Document) value;
-                    byModel.merge(UsageKeys.unfield(model), new Tokens(number(t.get("prompt")), number(t.get("completion"))),
-                            (a, b) -> new Tokens(a.prompt() + b.prompt(), a.completion() + b.completion()));
-                });
-            }
+            sum(counted.conversations(), bySource);
+            sum(counted.messages(), byRole);
+            counted.tokens().forEach((model, t) -> byModel.merge(UsageKeys.unfield(model), new Tokens(t.prompt(), t.completion()),
+                    (a, b) -> new Tokens(a.prompt() + b.prompt(), a.completion() + b.completion())));
         }
         long total = 0;
         Map<String, Long> byEndpoint = new TreeMap<>();
         Map<String, Long> byStatus = new TreeMap<>();
-        for (Document doc : requests.find(Filters.in("_id", ids)).projection(Projections.include("requests", "by_endpoint", "by_status"))) {
-            total += number(doc.get("requests"));
-            sum(doc.get("by_endpoint", Document.class), byEndpoint);
-            sum(doc.get("by_status", Document.class), byStatus);
+        for (RequestDay counted : requests.find(Filters.in("_id", ids))
+                .projection(Projections.include(RequestDay.REQUESTS, RequestDay.BY_ENDPOINT, RequestDay.BY_STATUS))) {
+            total += counted.requests();
+            sum(counted.byEndpoint(), byEndpoint);
+            sum(counted.byStatus(), byStatus);
         }
         return new Report(bySource, byRole, byModel, total, byEndpoint, byStatus, storage(accountId, since.isAfter(to) ? to : since, to));
     }
 
-    private static void sum(Document counters, Map<String, Long> into) {
-        if (counters != null) {
-            counters.forEach((key, value) -> into.merge(UsageKeys.unfield(key), number(value), Long::sum));
-        }
-    }
-
-    private static long number(Object value) {
-        return value instanceof Number n ? n.longValue() : 0;
+    private static void sum(Map<String, Long> counters, Map<String, Long> into) {
+        counters.forEach((key, value) -> into.merge(UsageKeys.unfield(key), value, Long::sum));
     }
 }

@@ -2,7 +2,9 @@ package ai.soul.projections.usage;
 
 import ai.soul.projections.BulkWrites;
 import ai.soul.projections.Projector;
+import ai.soul.projections.VersionedChanges;
 import ai.soul.schemas.PublishedEvent;
+import ai.soul.schemas.account.AccountEvent;
 import ai.soul.schemas.account.ExportStorageReleased;
 import ai.soul.schemas.account.ExportStorageReserved;
 import ai.soul.schemas.conversation.AgentReplied;
@@ -10,21 +12,19 @@ import ai.soul.schemas.conversation.AttachmentAdded;
 import ai.soul.schemas.conversation.AttachmentDeleted;
 import ai.soul.schemas.conversation.ConversationCreated;
 import ai.soul.schemas.conversation.ConversationDeleted;
+import ai.soul.schemas.conversation.ConversationEvent;
 import ai.soul.schemas.conversation.ConversationUpdated;
 import ai.soul.schemas.conversation.MessagePosted;
 import ai.soul.schemas.conversation.SummaryGenerated;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -32,6 +32,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import static ai.soul.projections.usage.ConversationDay.Storage.ATTACHMENTS;
+import static ai.soul.projections.usage.ConversationDay.Storage.EXPORTS;
+import static ai.soul.projections.usage.ConversationDay.Tokens.COMPLETION;
+import static ai.soul.projections.usage.ConversationDay.Tokens.PROMPT;
 
 /**
  * What an account used, per UTC day, from the events: conversations created by source, messages by
@@ -39,37 +45,38 @@ import java.util.Map;
  * text of conversations and messages, attachments, and export files, from the account's reservations
  * of them; those are counted per account and day like a conversation's, under the account's id).
  *
- * <p>The counters are kept per conversation and day ({@value #DAILY}, _id {@code conversation|day},
- * with the account and the day), each carrying {@code version}, the sequence number of the last event
- * of the conversation counted into it; a report sums an account's documents (by its account_id index).
- * A conversation's current text size, needed when its content is replaced or it is deleted, is kept
- * in {@value #CONVERSATIONS} with a version of its own. Every write is a compare-and-set of one
- * document on {_id, version}, so a replayed or redelivered event changes nothing, and the counters
- * are written before the size: a crash in between leaves a size behind, which the redelivery brings
- * up to date without counting twice. No document grows with the history: a day document holds one
- * conversation's counters.
+ * <p>The counters are kept per conversation and day ({@link ConversationDay}), each carrying the
+ * sequence number of the last event of the conversation counted into it; a report sums an account's
+ * documents (by its account_id index). A conversation's current text size, needed when its content
+ * is replaced or it is deleted, is kept apart ({@link ConversationSize}) with a version of its own.
+ * Every write is a compare-and-set of one document on {_id, version}, so a replayed or redelivered
+ * event changes nothing, and the counters are written before the size: a crash in between leaves a
+ * size behind, which the redelivery brings up to date without counting twice. No document grows with
+ * the history: a day document holds one conversation's counters.
  */
+@Component
 public class UsageProjector implements Projector {
 
-    static final String DAILY = "usage_conversation_days";
-    static final String CONVERSATIONS = "usage_conversations";
+    /** The events that count; every other event leaves the counters and their versions alone. */
+    private static final Set<Class<?>> COUNTED = Set.of(ConversationCreated.class, ConversationUpdated.class, ConversationDeleted.class,
+            MessagePosted.class, AgentReplied.class, SummaryGenerated.class, AttachmentAdded.class, AttachmentDeleted.class,
+            ExportStorageReserved.class, ExportStorageReleased.class);
 
-    private final MongoCollection<Document> daily;
-    private final MongoCollection<Document> conversations;
+
+    private final MongoCollection<ConversationDay> daily;
+    private final MongoCollection<ConversationSize> conversations;
 
     public UsageProjector(MongoDatabase db) {
-        this.daily = db.getCollection(DAILY);
-        this.conversations = db.getCollection(CONVERSATIONS);
-        createIndexes();
+        this.daily = db.getCollection(ConversationDay.COLLECTION, ConversationDay.class);
+        this.conversations = db.getCollection(ConversationSize.COLLECTION, ConversationSize.class);
     }
 
-    /** The embedded server uses an index only when a filter names exactly its keys: {_id, version} for the compare-and-set. */
-    private void createIndexes() {
-        for (MongoCollection<Document> collection : List.of(daily, conversations)) {
-            collection.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")),
-                    new IndexOptions().unique(true));
-        }
-        daily.createIndex(Indexes.ascending("account_id"));
+    /** The compare-and-set's {_id, version} index, which the embedded server needs; the report's account_id. */
+    @Override
+    public void prepare() {
+        VersionedChanges.index(daily);
+        VersionedChanges.index(conversations);
+        daily.createIndex(Indexes.ascending(ConversationDay.ACCOUNT_ID));
     }
 
     /** A conversation's text bytes as far as the events applied so far: its content, and content plus messages. */
@@ -86,6 +93,14 @@ public class UsageProjector implements Projector {
             this.contentBytes = contentBytes;
             this.textBytes = textBytes;
             this.deleted = deleted;
+        }
+
+        /** The text grew or shrank by {@code delta} bytes. */
+        void text(Map<String, Long> inc, long delta) {
+            textBytes += delta;
+            if (delta != 0) {
+                inc.put(storage(ConversationDay.Storage.CONVERSATIONS), delta);
+            }
         }
     }
 
@@ -107,7 +122,7 @@ public class UsageProjector implements Projector {
 
     @Override
     public void apply(List<PublishedEvent<?>> batch) {
-        List<PublishedEvent<?>> counted = batch.stream().filter(e -> accountOf(e.data()) != null).toList();
+        List<PublishedEvent<?>> counted = batch.stream().filter(e -> COUNTED.contains(e.data().getClass())).toList();
         if (counted.isEmpty()) {
             return;
         }
@@ -126,35 +141,25 @@ public class UsageProjector implements Projector {
                 day.version = event.sequence();
             }
         }
-        List<WriteModel<Document>> counts = new ArrayList<>();
+        List<WriteModel<ConversationDay>> counts = new ArrayList<>();
         days.forEach((id, d) -> {
             if (d.version > d.stored) {
-                List<Bson> updates = new ArrayList<>(List.of(Updates.set("version", d.version),
-                        Updates.set("account_id", d.accountId), Updates.set("day", d.day.toString())));
+                List<Bson> updates = new ArrayList<>(List.of(Updates.set(ConversationDay.VERSION, d.version),
+                        Updates.set(ConversationDay.ACCOUNT_ID, d.accountId), Updates.set(ConversationDay.DAY, d.day.toString())));
                 d.inc.forEach((field, amount) -> updates.add(Updates.inc(field, amount)));
-                counts.add(compareAndSet(id, d.stored, Updates.combine(updates)));
+                counts.add(VersionedChanges.compareAndSet(id, d.stored, Updates.combine(updates)));
             }
         });
         BulkWrites.run(daily, counts);
-        List<WriteModel<Document>> sizeWrites = new ArrayList<>();
+        List<WriteModel<ConversationSize>> sizeWrites = new ArrayList<>();
         sizes.forEach((id, s) -> {
             if (s.version > s.stored) {
-                sizeWrites.add(compareAndSet(id, s.stored, Updates.combine(Updates.set("version", s.version),
-                        Updates.set("content_bytes", s.contentBytes), Updates.set("text_bytes", s.textBytes), Updates.set("deleted", s.deleted))));
+                sizeWrites.add(VersionedChanges.compareAndSet(id, s.stored, Updates.combine(Updates.set(ConversationSize.VERSION, s.version),
+                        Updates.set(ConversationSize.CONTENT_BYTES, s.contentBytes), Updates.set(ConversationSize.TEXT_BYTES, s.textBytes),
+                        Updates.set(ConversationSize.DELETED, s.deleted))));
             }
         });
         BulkWrites.run(conversations, sizeWrites);
-    }
-
-    /**
-     * The update of a document whose stored version is {@code stored} (-1: none yet, and the upsert
-     * creates it). A plain {_id, version} document: Filters.and would render as $and, which no index
-     * of the embedded server serves.
-     */
-    private static WriteModel<Document> compareAndSet(String id, long stored, Bson update) {
-        return stored < 0
-                ? new UpdateOneModel<>(new Document("_id", id), update, new UpdateOptions().upsert(true))
-                : new UpdateOneModel<>(new Document("_id", id).append("version", stored), update);
     }
 
     private static String dayId(PublishedEvent<?> event) {
@@ -165,9 +170,8 @@ public class UsageProjector implements Projector {
     private Map<String, Sizes> loadSizes(List<PublishedEvent<?>> events) {
         Map<String, Sizes> sizes = new LinkedHashMap<>();
         events.forEach(e -> sizes.putIfAbsent(e.subject(), new Sizes(-1, 0, 0, false)));
-        for (Document doc : conversations.find(Filters.in("_id", sizes.keySet()))) {
-            sizes.put(doc.getString("_id"), new Sizes(number(doc, "version"), number(doc, "content_bytes"),
-                    number(doc, "text_bytes"), Boolean.TRUE.equals(doc.getBoolean("deleted"))));
+        for (ConversationSize size : conversations.find(Filters.in("_id", sizes.keySet()))) {
+            sizes.put(size.id(), new Sizes(size.version(), size.contentBytes(), size.textBytes(), size.deleted()));
         }
         return sizes;
     }
@@ -175,93 +179,84 @@ public class UsageProjector implements Projector {
     private Map<String, Day> loadDays(List<PublishedEvent<?>> events) {
         Map<String, Day> days = new LinkedHashMap<>();
         events.forEach(e -> days.putIfAbsent(dayId(e), new Day(-1, accountOf(e.data()), UsageKeys.day(e.time()))));
-        for (Document doc : daily.find(Filters.in("_id", days.keySet())).projection(Projections.include("version"))) {
-            Day fresh = days.get(doc.getString("_id"));
-            days.put(doc.getString("_id"), new Day(number(doc, "version"), fresh.accountId, fresh.day));
+        for (ConversationDay doc : daily.find(Filters.in("_id", days.keySet())).projection(Projections.include(ConversationDay.VERSION))) {
+            Day fresh = days.get(doc.id());
+            days.put(doc.id(), new Day(doc.version() == null ? 0 : doc.version(), fresh.accountId, fresh.day));
         }
         return days;
     }
 
     private static String accountOf(Object data) {
-        if (data instanceof ConversationCreated e) return e.accountId();
-        if (data instanceof ConversationUpdated e) return e.accountId();
-        if (data instanceof ConversationDeleted e) return e.accountId();
-        if (data instanceof MessagePosted e) return e.accountId();
-        if (data instanceof AgentReplied e) return e.accountId();
-        if (data instanceof SummaryGenerated e) return e.accountId();
-        if (data instanceof AttachmentAdded e) return e.accountId();
-        if (data instanceof AttachmentDeleted e) return e.accountId();
-        if (data instanceof ExportStorageReserved e) return e.accountId();
-        if (data instanceof ExportStorageReleased e) return e.accountId();
-        return null;
+        return data instanceof ConversationEvent e ? e.accountId() : ((AccountEvent) data).accountId();
     }
 
     /** The counters an event adds to (field to amount), updating the conversation's sizes. */
     private static Map<String, Long> increments(Object data, Sizes conversation) {
         Map<String, Long> inc = new LinkedHashMap<>();
-        if (data instanceof ConversationCreated e) {
-            inc.put("conversations." + UsageKeys.field(e.source() == null ? "api" : e.source()), 1L);
-            long bytes = bytes(e.content());
-            conversation.contentBytes = bytes;
-            text(conversation, inc, bytes);
-        } else if (data instanceof ConversationUpdated e) {
-            if (e.content() != null) {
-                long bytes = bytes(e.content());
-                long delta = bytes - conversation.contentBytes;
-                conversation.contentBytes = bytes;
-                text(conversation, inc, delta);
-            }
-        } else if (data instanceof ConversationDeleted) {
-            text(conversation, inc, -conversation.textBytes);
-            conversation.contentBytes = 0;
-            conversation.deleted = true;
-        } else if (data instanceof MessagePosted e) {
-            inc.put("messages." + UsageKeys.field(e.role()), 1L);
-            text(conversation, inc, bytes(e.content()));
-        } else if (data instanceof AgentReplied e) {
-            inc.put("messages.agent", 1L);
-            tokens(inc, e.model(), e.promptTokens(), e.completionTokens());
-            text(conversation, inc, bytes(e.content()));
-        } else if (data instanceof SummaryGenerated e) {
-            tokens(inc, e.model(), e.promptTokens(), e.completionTokens());
-        } else if (data instanceof AttachmentAdded e) {
-            inc.put("storage.attachments", e.size());
-        } else if (data instanceof AttachmentDeleted e) {
-            inc.put("storage.attachments", -e.size());
-        } else if (data instanceof ExportStorageReserved e) {
-            inc.put("storage.exports", e.size());
-        } else if (data instanceof ExportStorageReleased e) {
-            inc.put("storage.exports", -e.size());
-        }
+        if (data instanceof ConversationCreated e) created(e, conversation, inc);
+        else if (data instanceof ConversationUpdated e) updated(e, conversation, inc);
+        else if (data instanceof ConversationDeleted) deleted(conversation, inc);
+        else if (data instanceof MessagePosted e) posted(e, conversation, inc);
+        else if (data instanceof AgentReplied e) replied(e, conversation, inc);
+        else if (data instanceof SummaryGenerated e) tokens(inc, e.model(), e.promptTokens(), e.completionTokens());
+        else if (data instanceof AttachmentAdded e) inc.put(storage(ATTACHMENTS), e.size());
+        else if (data instanceof AttachmentDeleted e) inc.put(storage(ATTACHMENTS), -e.size());
+        else if (data instanceof ExportStorageReserved e) inc.put(storage(EXPORTS), e.size());
+        else if (data instanceof ExportStorageReleased e) inc.put(storage(EXPORTS), -e.size());
         return inc;
     }
 
-    private static void text(Sizes conversation, Map<String, Long> inc, long delta) {
-        conversation.textBytes += delta;
-        if (delta != 0) {
-            inc.put("storage.conversations", delta);
+    private static void created(ConversationCreated e, Sizes conversation, Map<String, Long> inc) {
+        inc.put(ConversationDay.CONVERSATIONS + "." + UsageKeys.field(e.source() == null ? "api" : e.source()), 1L);
+        long bytes = bytes(e.content());
+        conversation.contentBytes = bytes;
+        conversation.text(inc, bytes);
+    }
+
+    private static void updated(ConversationUpdated e, Sizes conversation, Map<String, Long> inc) {
+        if (e.content() != null) {
+            long bytes = bytes(e.content());
+            long delta = bytes - conversation.contentBytes;
+            conversation.contentBytes = bytes;
+            conversation.text(inc, delta);
         }
     }
 
+    private static void deleted(Sizes conversation, Map<String, Long> inc) {
+        conversation.text(inc, -conversation.textBytes);
+        conversation.contentBytes = 0;
+        conversation.deleted = true;
+    }
+
+    private static void posted(MessagePosted e, Sizes conversation, Map<String, Long> inc) {
+        inc.put(ConversationDay.MESSAGES + "." + UsageKeys.field(e.role()), 1L);
+        conversation.text(inc, bytes(e.content()));
+    }
+
+    private static void replied(AgentReplied e, Sizes conversation, Map<String, Long> inc) {
+        inc.put(ConversationDay.MESSAGES + ".agent", 1L);
+        tokens(inc, e.model(), e.promptTokens(), e.completionTokens());
+        conversation.text(inc, bytes(e.content()));
+    }
+
     private static void tokens(Map<String, Long> inc, String model, long prompt, long completion) {
-        String m = UsageKeys.field(model == null ? "unknown" : model);
-        inc.put("tokens." + m + ".prompt", prompt);
-        inc.put("tokens." + m + ".completion", completion);
+        String m = ConversationDay.TOKENS + "." + UsageKeys.field(model == null ? "unknown" : model) + ".";
+        inc.put(m + PROMPT, prompt);
+        inc.put(m + COMPLETION, completion);
+    }
+
+    private static String storage(String type) {
+        return ConversationDay.STORAGE + "." + type;
     }
 
     private static long bytes(String text) {
         return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static long number(Document doc, String field) {
-        Object value = doc.get(field);
-        return value instanceof Number n ? n.longValue() : 0;
-    }
-
     @Override
     public void reset() {
         daily.drop();
         conversations.drop();
-        createIndexes();
+        prepare();
     }
 }

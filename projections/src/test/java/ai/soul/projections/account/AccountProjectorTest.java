@@ -28,8 +28,7 @@ import static ai.soul.projections.History.applyAll;
 import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
 import static ai.soul.projections.History.sha256;
-import static ai.soul.projections.account.Accounts.ACCOUNTS;
-import static ai.soul.projections.account.Accounts.API_KEYS;
+import static ai.soul.projections.account.AccountDocument.COLLECTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The account read models against a real MongoDB wire protocol: keys resolve to accounts, and replays change nothing. */
@@ -66,6 +65,7 @@ class AccountProjectorTest {
     void setUp() {
         db = mongo.newDatabase();
         projector = new AccountProjector(db);
+        projector.prepare();
         accounts = new Accounts(db);
 
         History history = new History(Instant.parse("2025-02-03T17:04:11.207Z"));
@@ -100,7 +100,7 @@ class AccountProjectorTest {
     }
 
     private static Map<String, List<Document>> state(MongoDatabase db) {
-        return InMemoryMongo.snapshot(db, ACCOUNTS, API_KEYS);
+        return InMemoryMongo.snapshot(db, COLLECTION, ApiKeyDocument.COLLECTION);
     }
 
     private Map<String, List<Document>> build() {
@@ -130,7 +130,7 @@ class AccountProjectorTest {
     void buildsAccountsAndKeysFieldByField() {
         build();
 
-        Document ada = raw(ACCOUNTS, ADA);
+        Document ada = raw(COLLECTION, ADA);
         assertThat(ada).containsOnlyKeys("_id", "email", "name", "company_name", "tier", "created_at", "version");
         assertThat(ada.getString("email")).isEqualTo("ada@example.com");
         assertThat(ada.getString("name")).isEqualTo("Ada Lovelace");
@@ -139,34 +139,34 @@ class AccountProjectorTest {
         assertThat(ada.getDate("created_at")).isEqualTo(Date.from(adaRegistered.time()));
         assertThat(ada.getLong("version")).isEqualTo(adaRegistered.sequence()).isZero();
 
-        Document ops = raw(ACCOUNTS, OPS);
+        Document ops = raw(COLLECTION, OPS);
         assertThat(ops).containsOnlyKeys("_id", "email", "name", "company_name", "tier", "created_at", "version");
         assertThat(ops.get("name")).isNull();
         assertThat(ops.get("company_name")).isNull();
         assertThat(ops.getString("tier")).isEqualTo("enterprise");
         assertThat(ops.getDate("created_at")).isEqualTo(Date.from(opsRegistered.time()));
 
-        Document key = raw(API_KEYS, sha256(ADA_SECRET));
+        Document key = raw(ApiKeyDocument.COLLECTION, sha256(ADA_SECRET));
         assertThat(key).containsOnlyKeys("_id", "key_id", "account_id", "prefix", "created_at");
         assertThat(key.getString("key_id")).isEqualTo(ADA_KEY);
         assertThat(key.getString("account_id")).isEqualTo(ADA);
         assertThat(key.getString("prefix")).isEqualTo("soul_4f9a");
         assertThat(key.getDate("created_at")).isEqualTo(Date.from(adaKeyIssued.time()));
-        Document second = raw(API_KEYS, sha256(ADA_SECOND_SECRET));
+        Document second = raw(ApiKeyDocument.COLLECTION, sha256(ADA_SECOND_SECRET));
         assertThat(second.getString("key_id")).isEqualTo(ADA_SECOND_KEY);
         assertThat(second.getDate("created_at")).isEqualTo(Date.from(adaSecondKeyIssued.time()));
 
         // nothing but accounts and keys: email claims and conversations are not this projector's
-        assertThat(db.getCollection(ACCOUNTS).countDocuments()).isEqualTo(3);
-        assertThat(db.getCollection(API_KEYS).countDocuments()).isEqualTo(4);
-        assertThat(db.getCollection(API_KEYS).find().into(new ArrayList<>()))
+        assertThat(db.getCollection(COLLECTION).countDocuments()).isEqualTo(3);
+        assertThat(db.getCollection(ApiKeyDocument.COLLECTION).countDocuments()).isEqualTo(4);
+        assertThat(db.getCollection(ApiKeyDocument.COLLECTION).find().into(new ArrayList<>()))
                 .extracting(doc -> doc.getString("_id")).allMatch(id -> id.matches("^[0-9a-f]{64}$"));
     }
 
     @Test
     void aRevokedKeyLeadsNowhere() {
         build();
-        db.getCollection(API_KEYS).updateOne(Filters.eq("_id", sha256(BOB_SECRET)), Updates.set("revoked_at", new Date()));
+        db.getCollection(ApiKeyDocument.COLLECTION).updateOne(Filters.eq("_id", sha256(BOB_SECRET)), Updates.set("revoked_at", new Date()));
 
         assertThat(accounts.activeKey(sha256(BOB_SECRET))).map(Accounts.Key::accountId).isEmpty();
         assertThat(accounts.activeKey(sha256(ADA_SECRET))).map(Accounts.Key::accountId).contains(ADA);
@@ -278,7 +278,7 @@ class AccountProjectorTest {
         assertThat(accounts.activeKey(sha256(ADA_SECOND_SECRET))).map(Accounts.Key::accountId).contains(ADA);
         assertThat(accounts.keyHash(ADA, ADA_KEY)).contains(sha256(ADA_SECRET));
         assertThat(accounts.keyHash(BOB, ADA_KEY)).isEmpty();
-        assertThat(accounts.keysOf(ADA, 0, 10)).extracting(d -> d.getString("key_id")).containsExactly(ADA_SECOND_KEY, ADA_KEY);
+        assertThat(accounts.keysOf(ADA, 0, 10)).extracting(ApiKeyDocument::keyId).containsExactly(ADA_SECOND_KEY, ADA_KEY);
         assertThat(accounts.tierOf(BOB)).contains("api");
         assertThat(accounts.profile(eve)).hasValueSatisfying(d -> {
             assertThat(d.email()).isEqualTo("eve@example.net");
@@ -294,7 +294,7 @@ class AccountProjectorTest {
     @Test
     void registrationAttemptsBecomeTheHoldersLatestNoticesOnceEach() {
         History more = new History(Instant.parse("2025-03-01T08:00:00Z"));
-        for (int i = 0; i < AccountProjector.NOTICES + 3; i++) {
+        for (int i = 0; i < AccountProjector.NOTICES_KEPT + 3; i++) {
             more.add(ADA, new ai.soul.schemas.account.RegistrationAttempted(ADA));
         }
         List<PublishedEvent<?>> all = new java.util.ArrayList<>(log);
@@ -305,12 +305,12 @@ class AccountProjectorTest {
         applyAll(projector, batches(all, 4));
         Map<String, List<Document>> once = state();
 
-        List<Accounts.Notice> notices = accounts.profile(ADA).orElseThrow().notices();
-        List<PublishedEvent<?>> attempts = all.subList(all.size() - AccountProjector.NOTICES, all.size());
-        assertThat(notices).hasSize(AccountProjector.NOTICES);
-        assertThat(notices).extracting(Accounts.Notice::type).containsOnly("registration_attempted");
+        List<AccountDocument.Notice> notices = accounts.profile(ADA).orElseThrow().latestNoticesFirst();
+        List<PublishedEvent<?>> attempts = all.subList(all.size() - AccountProjector.NOTICES_KEPT, all.size());
+        assertThat(notices).hasSize(AccountProjector.NOTICES_KEPT);
+        assertThat(notices).extracting(AccountDocument.Notice::type).containsOnly("registration_attempted");
         // newest first, the oldest three dropped
-        assertThat(notices).extracting(Accounts.Notice::at)
+        assertThat(notices).extracting(AccountDocument.Notice::at)
                 .containsExactlyElementsOf(attempts.stream().map(PublishedEvent::time).sorted(java.util.Comparator.reverseOrder()).toList());
         assertThat(accounts.profile(BOB).orElseThrow().notices()).isEmpty();
 

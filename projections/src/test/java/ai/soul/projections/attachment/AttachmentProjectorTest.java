@@ -49,6 +49,7 @@ class AttachmentProjectorTest {
     void setUp() {
         db = mongo.newDatabase();
         projector = new AttachmentProjector(db);
+        projector.prepare();
         attachments = new Attachments(db);
         History history = new History(Instant.parse("2025-02-03T17:04:11.207Z"));
         history.add(CONV, new ConversationCreated(CONV, ADA, "Specs", null, "api", Map.of(), null, null, null));
@@ -67,13 +68,15 @@ class AttachmentProjectorTest {
     @Test
     void keepsTheMetadataOfEachAttachment() {
         applyAll(projector, batches(log, 100));
-        Document pdf = attachments.find(ADA, PDF).orElseThrow();
+        assertThat(attachments.find(ADA, PDF)).contains(new AttachmentDocument(PDF, CONV, ADA, "requirements.pdf", "application/pdf",
+                102_400L, sha256(PDF), PDF, pdfAdded.time(), false, 1L));
+        Document pdf = db.getCollection(AttachmentDocument.COLLECTION).find(new Document("_id", PDF)).first();
         assertThat(pdf).containsEntry("conversation_id", CONV).containsEntry("account_id", ADA)
                 .containsEntry("filename", "requirements.pdf").containsEntry("mime_type", "application/pdf")
                 .containsEntry("size", 102_400L).containsEntry("sha256", sha256(PDF)).containsEntry("storage_id", PDF)
                 .containsEntry("created_at", Date.from(pdfAdded.time())).containsEntry("version", 1L);
-        assertThat(attachments.of(CONV)).extracting(d -> d.getString("_id")).containsExactly(PDF);
-        assertThat(attachments.of(BOB_CONV)).extracting(d -> d.getString("filename")).containsExactly("notes.txt");
+        assertThat(attachments.of(CONV)).extracting(AttachmentDocument::id).containsExactly(PDF);
+        assertThat(attachments.of(BOB_CONV)).extracting(AttachmentDocument::filename).containsExactly("notes.txt");
     }
 
     @Test
@@ -87,23 +90,23 @@ class AttachmentProjectorTest {
     void aDeletedAttachmentIsGoneWithItsNameAndStaysGoneOnReplay() {
         applyAll(projector, batches(log, 100));
         assertThat(attachments.find(ADA, PNG)).isEmpty();
-        Map<String, List<Document>> once = InMemoryMongo.snapshot(db, Attachments.ATTACHMENTS);
+        Map<String, List<Document>> once = InMemoryMongo.snapshot(db, AttachmentDocument.COLLECTION);
         // the whole log again, as after a crash before the offsets were stored
         applyAll(projector, batches(log, 3));
-        assertThat(InMemoryMongo.snapshot(db, Attachments.ATTACHMENTS)).isEqualTo(once);
+        assertThat(InMemoryMongo.snapshot(db, AttachmentDocument.COLLECTION)).isEqualTo(once);
         assertThat(attachments.find(ADA, PNG)).isEmpty();
-        Document tombstone = once.get(Attachments.ATTACHMENTS).stream().filter(d -> PNG.equals(d.get("_id"))).findFirst().orElseThrow();
+        Document tombstone = once.get(AttachmentDocument.COLLECTION).stream().filter(d -> PNG.equals(d.get("_id"))).findFirst().orElseThrow();
         assertThat(tombstone.get("filename")).isNull();
     }
 
     @Test
     void theResultDoesNotDependOnHowTheLogIsCutIntoBatches() {
         applyAll(projector, batches(log, 100));
-        Map<String, List<Document>> whole = InMemoryMongo.snapshot(db, Attachments.ATTACHMENTS);
+        Map<String, List<Document>> whole = InMemoryMongo.snapshot(db, AttachmentDocument.COLLECTION);
         for (int seed = 0; seed < 5; seed++) {
             projector.reset();
             applyAll(projector, randomBatches(log, new Random(seed)));
-            assertThat(InMemoryMongo.snapshot(db, Attachments.ATTACHMENTS)).isEqualTo(whole);
+            assertThat(InMemoryMongo.snapshot(db, AttachmentDocument.COLLECTION)).isEqualTo(whole);
         }
     }
 

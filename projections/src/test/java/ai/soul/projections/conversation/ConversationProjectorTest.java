@@ -2,6 +2,7 @@ package ai.soul.projections.conversation;
 
 import ai.soul.projections.History;
 import ai.soul.projections.InMemoryMongo;
+import ai.soul.projections.Paging.Page;
 import ai.soul.schemas.PublishedEvent;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
@@ -32,8 +33,6 @@ import java.util.regex.Pattern;
 import static ai.soul.projections.History.applyAll;
 import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
-import static ai.soul.projections.conversation.Conversations.CONVERSATIONS;
-import static ai.soul.projections.conversation.Conversations.MESSAGES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,6 +52,8 @@ class ConversationProjectorTest {
     static final String AGENT = "agent_01JQ8Y5A6B7C8D9E0F1G2H3J4K";
 
     static final Instant START = Instant.parse("2025-03-14T09:26:53.589Z");
+    static final String CONVERSATIONS = ConversationDocument.COLLECTION;
+    static final String MESSAGES = MessageDocument.COLLECTION;
     static final int BATCH = 5;
 
     @AutoClose
@@ -77,6 +78,7 @@ class ConversationProjectorTest {
     void setUp() {
         db = mongo.newDatabase();
         projector = new ConversationProjector(db);
+        projector.prepare();
         conversations = new Conversations(db);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -146,17 +148,23 @@ class ConversationProjectorTest {
         return Date.from(event.time());
     }
 
+    /** The conversation's document as stored. */
     private Document raw(String conversationId) {
         return db.getCollection(CONVERSATIONS).find(Filters.eq("_id", conversationId)).first();
     }
 
-    /** A page of messages as the API reads it: with the conversation document it has just loaded. */
-    private Conversations.Page messages(String conversationId, int page, int perPage) {
-        return conversations.messages(raw(conversationId), page, perPage);
+    /** The conversation's document as read, deleted or not. */
+    private ConversationDocument typed(String conversationId) {
+        return db.getCollection(CONVERSATIONS, ConversationDocument.class).find(Filters.eq("_id", conversationId)).first();
     }
 
-    private static List<String> ids(Conversations.Page page) {
-        return page.items().stream().map(doc -> doc.getString("_id")).toList();
+    /** A page of messages as the API reads it: with the conversation document it has just loaded. */
+    private Page<MessageDocument> messages(String conversationId, int page, int perPage) {
+        return conversations.messages(typed(conversationId), page, perPage);
+    }
+
+    private static List<String> ids(Page<ConversationDocument> page) {
+        return page.items().stream().map(ConversationDocument::id).toList();
     }
 
     @Test
@@ -173,7 +181,8 @@ class ConversationProjectorTest {
     void buildsEveryFieldOfAConversationFromCreationUpdateAndMessages() {
         build();
 
-        Document planning = conversations.find(ADA, PLANNING).orElseThrow();
+        assertThat(conversations.find(ADA, PLANNING)).contains(typed(PLANNING));
+        Document planning = raw(PLANNING);
         PublishedEvent<MessagePosted> lastMessage = posted.get(PLANNING).get(3);
         assertThat(planning).containsOnlyKeys("_id", "account_id", "title", "content", "source", "status", "metadata",
                 "system_prompt", "llm_id", "agent_id", "summary", "message_count", "created_at", "updated_at",
@@ -201,7 +210,8 @@ class ConversationProjectorTest {
         assertThat(planning.getBoolean("deleted")).isFalse();
         assertThat(planning.getLong("version")).isEqualTo(lastMessage.sequence()).isEqualTo(5L);
 
-        Document support = conversations.find(ADA, SUPPORT).orElseThrow();
+        assertThat(conversations.find(ADA, SUPPORT)).isPresent();
+        Document support = raw(SUPPORT);
         assertThat(support.getString("title")).isEqualTo("WhatsApp support");
         assertThat(support.containsKey("content")).isTrue();
         assertThat(support.get("content")).isNull();
@@ -216,7 +226,8 @@ class ConversationProjectorTest {
         assertThat(support.getDate("last_message_at")).isEqualTo(at(posted.get(SUPPORT).get(0)));
         assertThat(support.getLong("version")).isEqualTo(2L);
 
-        Document draft = conversations.find(ADA, DRAFT).orElseThrow();
+        assertThat(conversations.find(ADA, DRAFT)).isPresent();
+        Document draft = raw(DRAFT);
         assertThat(draft.getInteger("message_count")).isZero();
         assertThat(draft.containsKey("last_message_at")).isTrue();
         assertThat(draft.get("last_message_at")).isNull();
@@ -224,7 +235,8 @@ class ConversationProjectorTest {
         assertThat(draft.getDate("updated_at")).isEqualTo(at(draftCreated));
         assertThat(draft.getLong("version")).isZero();
 
-        Document bobs = conversations.find(BOB, BOBS).orElseThrow();
+        assertThat(conversations.find(BOB, BOBS)).isPresent();
+        Document bobs = raw(BOBS);
         assertThat(bobs.getString("title")).isEqualTo("Renamed by Bob");
         assertThat(bobs.get("metadata", Document.class)).isEqualTo(new Document("secret", "still-bob"));
         assertThat(bobs.getInteger("message_count")).isEqualTo(1);
@@ -239,32 +251,26 @@ class ConversationProjectorTest {
     void messagesComeInIndexOrderWithTheirFields() {
         build();
 
-        Conversations.Page page = messages(PLANNING, 1, 100);
+        Page<MessageDocument> page = messages(PLANNING, 1, 100);
         List<PublishedEvent<MessagePosted>> expected = posted.get(PLANNING);
         assertThat(page.total()).isEqualTo(4);
         assertThat(page.items()).hasSize(4);
         for (int i = 0; i < 4; i++) {
-            Document message = page.items().get(i);
+            MessageDocument message = page.items().get(i);
             MessagePosted event = expected.get(i).data();
-            assertThat(message).containsOnlyKeys("_id", "id", "conversation_id", "account_id", "index", "role", "content",
-                    "created_at");
-            assertThat(message.getString("_id")).isEqualTo(PLANNING + "/000000000" + i);
-            assertThat(message.getString("id")).isEqualTo(event.messageId());
-            assertThat(message.getString("conversation_id")).isEqualTo(PLANNING);
-            assertThat(message.getString("account_id")).isEqualTo(ADA);
-            assertThat(message.getInteger("index")).isEqualTo(i);
-            assertThat(message.getString("role")).isEqualTo(event.role());
-            assertThat(message.getString("content")).isEqualTo(event.content());
-            assertThat(message.getDate("created_at")).isEqualTo(at(expected.get(i)));
+            assertThat(db.getCollection(MESSAGES).find(Filters.eq("_id", message.key())).first())
+                    .containsOnlyKeys("_id", "id", "conversation_id", "account_id", "index", "role", "content", "created_at");
+            assertThat(message).isEqualTo(new MessageDocument(PLANNING + "/000000000" + i, event.messageId(), PLANNING, ADA, i,
+                    event.role(), event.content(), expected.get(i).time(), null, null, null, null, null));
         }
-        assertThat(page.items()).extracting(m -> m.getString("role")).containsExactly("user", "agent", "user", "agent");
+        assertThat(page.items()).extracting(MessageDocument::role).containsExactly("user", "agent", "user", "agent");
 
-        Conversations.Page first = messages(PLANNING, 1, 3);
-        Conversations.Page second = messages(PLANNING, 2, 3);
-        Conversations.Page beyond = messages(PLANNING, 3, 3);
-        Conversations.Page farBeyond = messages(PLANNING, Integer.MAX_VALUE, 100);
-        assertThat(first.items()).extracting(m -> m.getInteger("index")).containsExactly(0, 1, 2);
-        assertThat(second.items()).extracting(m -> m.getInteger("index")).containsExactly(3);
+        Page<MessageDocument> first = messages(PLANNING, 1, 3);
+        Page<MessageDocument> second = messages(PLANNING, 2, 3);
+        Page<MessageDocument> beyond = messages(PLANNING, 3, 3);
+        Page<MessageDocument> farBeyond = messages(PLANNING, Integer.MAX_VALUE, 100);
+        assertThat(first.items()).extracting(MessageDocument::index).containsExactly(0, 1, 2);
+        assertThat(second.items()).extracting(MessageDocument::index).containsExactly(3);
         assertThat(beyond.items()).isEmpty();
         assertThat(farBeyond.items()).isEmpty();
         assertThat(List.of(first.total(), second.total(), beyond.total(), farBeyond.total())).containsOnly(4L);
@@ -275,12 +281,12 @@ class ConversationProjectorTest {
 
     @Test
     void theKeyOfAMessageIsItsConversationAndItsZeroPaddedIndex() {
-        assertThat(Conversations.messageKey(PLANNING, 0)).isEqualTo(PLANNING + "/0000000000");
-        assertThat(Conversations.messageKey(PLANNING, 42)).isEqualTo(PLANNING + "/0000000042");
-        assertThat(Conversations.messageKey(PLANNING, Integer.MAX_VALUE)).isEqualTo(PLANNING + "/2147483647");
+        assertThat(MessageDocument.key(PLANNING, 0)).isEqualTo(PLANNING + "/0000000000");
+        assertThat(MessageDocument.key(PLANNING, 42)).isEqualTo(PLANNING + "/0000000042");
+        assertThat(MessageDocument.key(PLANNING, Integer.MAX_VALUE)).isEqualTo(PLANNING + "/2147483647");
         List<String> keys = new ArrayList<>();
         for (int index : new int[] {0, 1, 9, 10, 99, 100, 12_345, 999_999_999, 1_000_000_000, Integer.MAX_VALUE}) {
-            keys.add(Conversations.messageKey(PLANNING, index));
+            keys.add(MessageDocument.key(PLANNING, index));
         }
         assertThat(keys).isSorted();
     }
@@ -303,16 +309,16 @@ class ConversationProjectorTest {
             List<String> seen = new ArrayList<>();
             int pages = (250 + perPage - 1) / perPage;
             for (int p = 1; p <= pages; p++) {
-                Conversations.Page page = messages(PLANNING, p, perPage);
+                Page<MessageDocument> page = messages(PLANNING, p, perPage);
                 assertThat(page.total()).isEqualTo(250);
                 assertThat(page.items()).hasSize(p < pages ? perPage : 250 - (pages - 1) * perPage);
-                page.items().forEach(m -> seen.add(m.getString("id")));
+                page.items().forEach(m -> seen.add(m.id()));
             }
             assertThat(seen).as("per page %d", perPage).isEqualTo(ids);
             assertThat(messages(PLANNING, pages + 1, perPage).items()).isEmpty();
             assertThat(messages(PLANNING, pages + 1, perPage).total()).isEqualTo(250);
         }
-        assertThat(messages(PLANNING, 3, 100).items()).extracting(m -> m.getInteger("index"))
+        assertThat(messages(PLANNING, 3, 100).items()).extracting(MessageDocument::index)
                 .containsExactlyElementsOf(java.util.stream.IntStream.range(200, 250).boxed().toList());
     }
 
@@ -333,19 +339,19 @@ class ConversationProjectorTest {
         assertThat(ids(conversations.list(ADA, "processing", null, "-created_at", 1, 10)))
                 .containsExactly(DRAFT, SUPPORT, PLANNING);
         assertThat(ids(conversations.list(ADA, "processing", "whatsapp", "-created_at", 1, 10))).containsExactly(SUPPORT);
-        Conversations.Page completed = conversations.list(ADA, "completed", null, "-created_at", 1, 10);
+        Page<ConversationDocument> completed = conversations.list(ADA, "completed", null, "-created_at", 1, 10);
         assertThat(completed.items()).isEmpty();
         assertThat(completed.total()).isZero();
 
-        Conversations.Page first = conversations.list(ADA, null, null, "-created_at", 1, 2);
-        Conversations.Page second = conversations.list(ADA, null, null, "-created_at", 2, 2);
-        Conversations.Page beyond = conversations.list(ADA, null, null, "-created_at", 3, 2);
+        Page<ConversationDocument> first = conversations.list(ADA, null, null, "-created_at", 1, 2);
+        Page<ConversationDocument> second = conversations.list(ADA, null, null, "-created_at", 2, 2);
+        Page<ConversationDocument> beyond = conversations.list(ADA, null, null, "-created_at", 3, 2);
         assertThat(ids(first)).containsExactly(DRAFT, SUPPORT);
         assertThat(ids(second)).containsExactly(PLANNING);
         assertThat(beyond.items()).isEmpty();
         assertThat(List.of(first.total(), second.total(), beyond.total())).containsOnly(3L);
 
-        Conversations.Page byUpdate = conversations.list(ADA, null, null, "updated_at", 2, 1);
+        Page<ConversationDocument> byUpdate = conversations.list(ADA, null, null, "updated_at", 2, 1);
         assertThat(ids(byUpdate)).containsExactly(PLANNING);
         assertThat(byUpdate.total()).isEqualTo(3);
         // the listed documents are the same documents find returns
@@ -363,10 +369,10 @@ class ConversationProjectorTest {
         assertThat(conversations.find(BOB, BOBS)).isPresent();
         for (String sort : List.of("created_at", "-created_at", "updated_at", "-updated_at")) {
             for (String source : new String[] {null, "api", "email", "whatsapp"}) {
-                Conversations.Page adas = conversations.list(ADA, null, source, sort, 1, 100);
-                assertThat(adas.items()).extracting(doc -> doc.getString("account_id")).containsOnly(ADA);
+                Page<ConversationDocument> adas = conversations.list(ADA, null, source, sort, 1, 100);
+                assertThat(adas.items()).extracting(ConversationDocument::accountId).containsOnly(ADA);
                 assertThat(ids(adas)).doesNotContain(BOBS);
-                Conversations.Page bobs = conversations.list(BOB, "processing", source, sort, 1, 100);
+                Page<ConversationDocument> bobs = conversations.list(BOB, "processing", source, sort, 1, 100);
                 assertThat(ids(bobs)).isEqualTo("api".equals(source) || source == null ? List.of(BOBS) : List.of());
                 assertThat(bobs.total()).isEqualTo(bobs.items().size());
             }
@@ -408,7 +414,7 @@ class ConversationProjectorTest {
         assertThat(db.getCollection(MESSAGES).countDocuments(Filters.eq("conversation_id", SCRATCH))).isZero();
         Document tombstone = raw(SCRATCH);
         // not something the API asks (it answers 404 first), but the positions are empty
-        assertThat(conversations.messages(tombstone, 1, 100).items()).isEmpty();
+        assertThat(conversations.messages(typed(SCRATCH), 1, 100).items()).isEmpty();
         assertThat(tombstone).isNotNull();
         assertThat(tombstone.getBoolean("deleted")).isTrue();
         assertThat(tombstone.containsKey("title")).isTrue();
@@ -609,7 +615,7 @@ class ConversationProjectorTest {
         projector.apply(List.of(deletion));
         assertThat(mongo.scans(db)).isEmpty();
         assertThat(db.getCollection(MESSAGES).countDocuments(Filters.eq("conversation_id", SCRATCH))).isZero();
-        assertThat(messages(PLANNING, 1, 10).items()).extracting(m -> m.getString("content")).containsExactly("stays");
+        assertThat(messages(PLANNING, 1, 10).items()).extracting(MessageDocument::content).containsExactly("stays");
         Map<String, List<Document>> reference = state();
 
         // everything again, in other batches: nothing comes back
@@ -645,14 +651,14 @@ class ConversationProjectorTest {
                 deletion.data()));
         applyAll(projector, batches(next, 7));
 
-        Document after = conversations.find(ADA, PLANNING).orElseThrow();
-        assertThat(after.getInteger("message_count")).isEqualTo(index + 20);
+        ConversationDocument after = conversations.find(ADA, PLANNING).orElseThrow();
+        assertThat(after.messageCount()).isEqualTo(index + 20);
         assertThat(conversations.messages(after, 2, 3).items()).hasSize(3);
-        assertThat(conversations.messages(after, 8, 3).items()).extracting(m -> m.getString("content"))
+        assertThat(conversations.messages(after, 8, 3).items()).extracting(MessageDocument::content)
                 .containsExactly("more 17", "more 18", "more 19");
         assertThat(conversations.messages(after, 100, 3).items()).isEmpty();
         assertThat(conversations.find(ADA, DRAFT)).isEmpty();
-        assertThat(conversations.find(ADA, SUPPORT).orElseThrow().getString("title")).isEqualTo("Renamed");
+        assertThat(conversations.find(ADA, SUPPORT).orElseThrow().title()).isEqualTo("Renamed");
 
         assertThat(mongo.scans(db)).isEmpty();
 
@@ -667,7 +673,7 @@ class ConversationProjectorTest {
         // a crash between the tombstone and the deletion of the messages: a snapshot with the tombstone and the messages
         for (PublishedEvent<MessagePosted> message : posted.get(SCRATCH)) {
             MessagePosted e = message.data();
-            db.getCollection(MESSAGES).insertOne(new Document("_id", Conversations.messageKey(SCRATCH, e.index()))
+            db.getCollection(MESSAGES).insertOne(new Document("_id", MessageDocument.key(SCRATCH, e.index()))
                     .append("id", e.messageId()).append("conversation_id", SCRATCH).append("account_id", ADA)
                     .append("index", e.index()).append("role", e.role()).append("content", e.content())
                     .append("created_at", at(message)));
@@ -709,6 +715,7 @@ class ConversationProjectorTest {
                 .append("content", first.content()));
 
         ConversationProjector upgraded = new ConversationProjector(old);
+        upgraded.prepare();
         assertThat(old.getCollection(MESSAGES).countDocuments()).isZero();
         assertThat(InMemoryMongo.indexes(old, MESSAGES).get(MESSAGES)).extracting(index -> index.getString("name"))
                 .doesNotContain("conversation_id_1_index_1");
@@ -716,7 +723,7 @@ class ConversationProjectorTest {
         assertThat(state(old)).isEqualTo(reference);
 
         // a projector on the new layout leaves it alone
-        new ConversationProjector(old);
+        new ConversationProjector(old).prepare();
         assertThat(state(old)).isEqualTo(reference);
     }
 
@@ -729,7 +736,7 @@ class ConversationProjectorTest {
                     .as("one message at %s", message).isTrue();
             assertThat(ids.add(message.getString("id"))).as("one message with the id of %s", message).isTrue();
             assertThat(message.getString("_id"))
-                    .isEqualTo(Conversations.messageKey(message.getString("conversation_id"), message.getInteger("index")));
+                    .isEqualTo(MessageDocument.key(message.getString("conversation_id"), message.getInteger("index")));
         }
         for (String conversation : List.of(PLANNING, SUPPORT, BOBS, DRAFT)) {
             Document doc = raw(conversation);

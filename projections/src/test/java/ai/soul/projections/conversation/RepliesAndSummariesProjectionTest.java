@@ -27,10 +27,6 @@ import java.util.Random;
 import static ai.soul.projections.History.applyAll;
 import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
-import static ai.soul.projections.conversation.Conversations.CONVERSATIONS;
-import static ai.soul.projections.conversation.Conversations.MESSAGES;
-import static ai.soul.projections.conversation.Conversations.SUMMARIES;
-import static ai.soul.projections.conversation.Conversations.messageKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Agent replies and summaries in the conversation read models: what they build, and that redelivery changes nothing. */
@@ -48,6 +44,9 @@ class RepliesAndSummariesProjectionTest {
     static final String ANSWER = "msg_01JQ9D0A1B2C3D4E5F6G7H8J9K";
     static final String ASK_AGAIN = "msg_01JQ9E0A1B2C3D4E5F6G7H8J9K";
     static final Instant START = Instant.parse("2025-03-14T09:26:53.589Z");
+    static final String CONVERSATIONS = ConversationDocument.COLLECTION;
+    static final String MESSAGES = MessageDocument.COLLECTION;
+    static final String SUMMARIES = SummaryDocument.COLLECTION;
 
     @AutoClose
     static final InMemoryMongo mongo = new InMemoryMongo();
@@ -63,6 +62,7 @@ class RepliesAndSummariesProjectionTest {
     void setUp() {
         db = mongo.newDatabase();
         projector = new ConversationProjector(db);
+        projector.prepare();
         conversations = new Conversations(db);
         History h = new History(START);
         h.add(PLANNING, new ConversationCreated(PLANNING, ADA, "Quarterly planning", "Can we move the review to Friday?",
@@ -102,13 +102,19 @@ class RepliesAndSummariesProjectionTest {
     }
 
     private Document message(String conversation, int index) {
-        return db.getCollection(MESSAGES).find(Filters.eq("_id", messageKey(conversation, index))).first();
+        return db.getCollection(MESSAGES).find(Filters.eq("_id", MessageDocument.key(conversation, index))).first();
+    }
+
+    /** The conversation's document as stored, after checking that the account reads it. */
+    private Document conversation(String account, String conversation) {
+        assertThat(conversations.find(account, conversation)).isPresent();
+        return db.getCollection(CONVERSATIONS).find(Filters.eq("_id", conversation)).first();
     }
 
     @Test
     void aReplyIsAnAgentMessageAndTheQuestionShowsItsOutcome() {
         build();
-        Document planning = conversations.find(ADA, PLANNING).orElseThrow();
+        Document planning = conversation(ADA, PLANNING);
         assertThat(planning.getInteger("message_count")).isEqualTo(3);
         assertThat(planning.get("pending_replies", Document.class)).isEmpty();
 
@@ -124,7 +130,7 @@ class RepliesAndSummariesProjectionTest {
         assertThat(message(PLANNING, 0).getString("reply_status")).isEqualTo("completed");
         assertThat(message(PLANNING, 2).getString("reply_status")).isEqualTo("failed");
         assertThat(message(PLANNING, 2).getString("reply_error")).isEqualTo("AI provider unavailable: timeout");
-        assertThat(conversations.messages(planning, 1, 10).items()).extracting(m -> m.getString("role"))
+        assertThat(conversations.messages(conversations.find(ADA, PLANNING).orElseThrow(), 1, 10).items()).extracting(MessageDocument::role)
                 .containsExactly("user", "agent", "user");
     }
 
@@ -132,20 +138,20 @@ class RepliesAndSummariesProjectionTest {
     void aRequestedReplyIsPendingUntilItsOutcome() {
         applyAll(projector, batches(log.subList(0, 5), 2));
         assertThat(message(PLANNING, 0).getString("reply_status")).isEqualTo("pending");
-        assertThat(conversations.find(ADA, PLANNING).orElseThrow().get("pending_replies", Document.class))
+        assertThat(conversation(ADA, PLANNING).get("pending_replies", Document.class))
                 .isEqualTo(new Document(ASK, 0));
     }
 
     @Test
     void theConversationShowsItsLastSummaryAndTheStatusOfTheLatestRequest() {
         applyAll(projector, batches(log.subList(0, log.indexOf(generated)), 3));
-        Document fresh = conversations.find(ADA, PLANNING).orElseThrow();
+        Document fresh = conversation(ADA, PLANNING);
         assertThat(fresh.getString("status")).isEqualTo("processing");
         assertThat(fresh.get("summary")).isNull();
 
         applyAll(projector, batches(log.subList(log.indexOf(generated), log.indexOf(s3Requested)), 3));
         // the second summary failed: the first one stays, the status says what became of the last request
-        Document failed = conversations.find(ADA, PLANNING).orElseThrow();
+        Document failed = conversation(ADA, PLANNING);
         assertThat(failed.getString("status")).isEqualTo("failed");
         Document summary = failed.get("summary", Document.class);
         assertThat(summary).isEqualTo(new Document("title", "Review moved").append("content", "The review moves to Friday.")
@@ -153,7 +159,7 @@ class RepliesAndSummariesProjectionTest {
                 .append("action_items", List.of("Move the review")));
 
         applyAll(projector, List.of(List.of(s3Requested)));
-        Document running = conversations.find(ADA, PLANNING).orElseThrow();
+        Document running = conversation(ADA, PLANNING);
         assertThat(running.getString("status")).isEqualTo("processing");
         assertThat(running.get("summary", Document.class)).isEqualTo(summary);
     }
@@ -161,23 +167,23 @@ class RepliesAndSummariesProjectionTest {
     @Test
     void eachSummaryIsADocumentOfItsOwnWithinItsAccount() {
         build();
-        Document first = conversations.summary(ADA, PLANNING, S1).orElseThrow();
-        assertThat(first.getString("status")).isEqualTo("completed");
-        assertThat(first.getString("language")).isEqualTo("en");
-        assertThat(first.getString("style")).isEqualTo("concise");
-        assertThat(first.getString("title")).isEqualTo("Review moved");
-        assertThat(first.getDouble("sentiment_score")).isEqualTo(0.4);
-        assertThat(first.getList("topics", String.class)).containsExactly("review", "friday");
-        assertThat(first.getList("action_items", String.class)).containsExactly("Move the review");
-        assertThat(first.getString("model")).isEqualTo("local-extractive-1");
-        assertThat(first.getDate("completed_at")).isEqualTo(java.util.Date.from(generated.time()));
+        SummaryDocument first = conversations.summary(ADA, PLANNING, S1).orElseThrow();
+        assertThat(first.status()).isEqualTo("completed");
+        assertThat(first.language()).isEqualTo("en");
+        assertThat(first.style()).isEqualTo("concise");
+        assertThat(first.title()).isEqualTo("Review moved");
+        assertThat(first.sentimentScore()).isEqualTo(0.4);
+        assertThat(first.topics()).containsExactly("review", "friday");
+        assertThat(first.actionItems()).containsExactly("Move the review");
+        assertThat(first.model()).isEqualTo("local-extractive-1");
+        assertThat(first.completedAt()).isEqualTo(generated.time());
 
-        Document second = conversations.summary(ADA, PLANNING, S2).orElseThrow();
-        assertThat(second.getString("status")).isEqualTo("failed");
-        assertThat(second.getString("error")).isEqualTo("Refused: unknown model");
-        assertThat(second.getString("style")).isEqualTo("bullet");
+        SummaryDocument second = conversations.summary(ADA, PLANNING, S2).orElseThrow();
+        assertThat(second.status()).isEqualTo("failed");
+        assertThat(second.error()).isEqualTo("Refused: unknown model");
+        assertThat(second.style()).isEqualTo("bullet");
 
-        assertThat(conversations.summary(ADA, PLANNING, S3).orElseThrow().getString("status")).isEqualTo("processing");
+        assertThat(conversations.summary(ADA, PLANNING, S3).orElseThrow().status()).isEqualTo("processing");
         assertThat(conversations.summary(BOB, PLANNING, S1)).isEmpty();
         assertThat(conversations.summary(ADA, SCRATCH, S1)).isEmpty();
     }

@@ -8,7 +8,6 @@ import ai.soul.schemas.export.ExportExpired;
 import ai.soul.schemas.export.ExportProgressed;
 import ai.soul.schemas.export.ExportRequested;
 import com.mongodb.client.MongoDatabase;
-import org.bson.Document;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -42,23 +41,23 @@ class ExportProjectorTest {
                 "2024-01-08T10:00:03Z"));
         projector.apply(List.of(requested, p10, p20));
         projector.apply(List.of(requested, p10));
-        Document doc = exports.find(ACCOUNT, EXPORT).orElseThrow();
-        assertThat(doc.getString("status")).isEqualTo("processing");
-        assertThat(doc.getInteger("progress")).isEqualTo(20);
+        ExportDocument doc = exports.find(ACCOUNT, EXPORT).orElseThrow();
+        assertThat(doc.status()).isEqualTo("processing");
+        assertThat(doc.progress()).isEqualTo(20);
         assertThat(exports.processingSince(T0.plusSeconds(1), 10)).containsExactly(EXPORT);
         assertThat(exports.find("usr_01JBBBBBBBBBBBBBBBBBBBBBBB", EXPORT)).isEmpty();
 
         projector.apply(List.of(completed, p20));
         doc = exports.find(ACCOUNT, EXPORT).orElseThrow();
-        assertThat(doc.getString("status")).isEqualTo("completed");
-        assertThat(doc.getInteger("progress")).isEqualTo(100);
-        assertThat(doc.getString("file_id")).isEqualTo("f1");
+        assertThat(doc.status()).isEqualTo("completed");
+        assertThat(doc.progress()).isEqualTo(100);
+        assertThat(doc.fileId()).isEqualTo("f1");
         assertThat(exports.processingSince(T0.plusSeconds(3600), 10)).isEmpty();
         assertThat(exports.expiredBy(Instant.parse("2024-01-08T10:00:02Z"), 10)).isEmpty();
         assertThat(exports.expiredBy(Instant.parse("2024-01-08T10:00:03Z"), 10)).containsExactly(EXPORT);
 
         projector.apply(List.of(event(4, new ExportExpired(EXPORT, ACCOUNT, "f1")), completed));
-        assertThat(exports.find(ACCOUNT, EXPORT).orElseThrow().getString("status")).isEqualTo("expired");
+        assertThat(exports.find(ACCOUNT, EXPORT).orElseThrow().status()).isEqualTo("expired");
         assertThat(exports.expiredBy(Instant.parse("2030-01-01T00:00:00Z"), 10)).isEmpty();
         assertThat(exports.list(ACCOUNT, 1, 20).total()).isEqualTo(1);
     }
@@ -70,8 +69,8 @@ class ExportProjectorTest {
         var exports = new Exports(db);
         var requested = event(0, new ExportRequested(EXPORT, ACCOUNT, "csv", null, null, true));
         projector.apply(List.of(requested));
-        assertThat(exports.processing(10)).extracting(d -> d.getString("_id")).containsExactly(EXPORT);
-        assertThat(exports.processing(10).get(0).getBoolean("include_attachments")).isTrue();
+        assertThat(exports.processing(10)).extracting(ExportDocument::id).containsExactly(EXPORT);
+        assertThat(exports.processing(10).get(0).includeAttachments()).isTrue();
 
         projector.apply(List.of(event(1, new ExportDeleted(EXPORT, ACCOUNT, null)), requested));
         assertThat(exports.find(ACCOUNT, EXPORT)).isEmpty();

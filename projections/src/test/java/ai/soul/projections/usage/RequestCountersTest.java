@@ -62,7 +62,7 @@ class RequestCountersTest {
         assertThat(usage.requests(ADA, day.plusDays(1))).isEqualTo(1);
         assertThat(usage.report(ADA, day, day, day.plusDays(1)).requests()).isEqualTo(4);
         assertThat(usage.requests(BOB, day)).isEqualTo(1);
-        Document doc = db.getCollection(RequestCounters.COLLECTION).find(new Document("_id", ADA + "|2025-02-03")).first();
+        Document doc = db.getCollection(RequestDay.COLLECTION).find(new Document("_id", ADA + "|2025-02-03")).first();
         assertThat(doc.getLong("request_bytes")).isEqualTo(30);
         assertThat(doc.getLong("response_bytes")).isEqualTo(300);
     }

@@ -55,6 +55,7 @@ class UsageProjectorTest {
     void setUp() {
         db = mongo.newDatabase();
         projector = new UsageProjector(db);
+        projector.prepare();
         usage = new Usage(db);
         History h = new History(Instant.parse("2025-02-03T08:00:00Z"));
         h.add(C1, new ConversationCreated(C1, ADA, "One", "hello", "email", Map.of(), null, null, null));      // 5 bytes
@@ -117,15 +118,15 @@ class UsageProjectorTest {
 
         usage.report(ADA, SINCE, DAY.minusDays(3), DAY);
         usage.storage(BOB, SINCE, DAY);
-        assertThat(mongo.scans(db)).allSatisfy(scan -> assertThat(scan).startsWith(UsageProjector.DAILY + " {\"account_id\""));
-        assertThat(db.getCollection(UsageProjector.DAILY).listIndexes().map(i -> i.get("key", org.bson.Document.class).keySet())
+        assertThat(mongo.scans(db)).allSatisfy(scan -> assertThat(scan).startsWith(ConversationDay.COLLECTION + " {\"account_id\""));
+        assertThat(db.getCollection(ConversationDay.COLLECTION).listIndexes().map(i -> i.get("key", org.bson.Document.class).keySet())
                 .into(new ArrayList<>())).contains(java.util.Set.of("account_id"));
     }
 
     @Test
     void replaysAndRedeliveriesChangeNothing() {
         applyAll(projector, batches(log, 3));
-        Map<String, List<org.bson.Document>> once = InMemoryMongo.snapshot(db, UsageProjector.DAILY, UsageProjector.CONVERSATIONS);
+        Map<String, List<org.bson.Document>> once = InMemoryMongo.snapshot(db, ConversationDay.COLLECTION, ConversationSize.COLLECTION);
 
         applyAll(projector, batches(log, 5));                 // the whole log again
         applyAll(projector, randomBatches(log, new Random(7)));
@@ -133,7 +134,7 @@ class UsageProjectorTest {
         overlapping.addAll(log.subList(0, 12));               // an older event after newer ones, as a redelivery brings them
         projector.apply(overlapping);
 
-        assertThat(InMemoryMongo.snapshot(db, UsageProjector.DAILY, UsageProjector.CONVERSATIONS)).isEqualTo(once);
+        assertThat(InMemoryMongo.snapshot(db, ConversationDay.COLLECTION, ConversationSize.COLLECTION)).isEqualTo(once);
     }
 
     @Test

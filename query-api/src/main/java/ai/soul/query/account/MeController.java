@@ -3,15 +3,14 @@ package ai.soul.query.account;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.web.ApiException;
 import ai.soul.edge.web.Page;
+import ai.soul.projections.account.AccountDocument;
 import ai.soul.projections.account.Accounts;
 import jakarta.servlet.http.HttpServletRequest;
-import org.bson.Document;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -44,11 +43,11 @@ class MeController {
 
     @GetMapping("/v1/me")
     Me me(Caller caller) {
-        Accounts.Profile account = accounts.profile(caller.accountId())
+        AccountDocument account = accounts.profile(caller.accountId())
                 .orElseThrow(() -> ApiException.notFound("Account " + caller.accountId() + " not found"));
         // one soul per user, named after the account (the soul itself is another issue's)
         String soulId = "soul_" + caller.accountId().substring("usr_".length());
-        List<Notice> notices = account.notices().stream()
+        List<Notice> notices = account.latestNoticesFirst().stream()
                 .map(n -> new Notice(n.type(), MESSAGES.getOrDefault(n.type(), n.type()), n.at())).toList();
         return new Me(caller.accountId(), account.name(), account.email(), account.companyName(), account.tier(), account.createdAt(), soulId,
                 notices);
@@ -59,13 +58,9 @@ class MeController {
                       @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
         var keys = accounts.keysOf(caller.accountId(), ai.soul.projections.Paging.skip(page, perPage), perPage).stream()
-                .map(d -> new ApiKey(d.getString("key_id"), d.getString("prefix"), d.get("revoked_at") == null ? "active" : "revoked",
-                        instant(d.getDate("created_at")), instant(d.getDate("last_used_at")), instant(d.getDate("revoked_at"))))
+                .map(k -> new ApiKey(k.keyId(), k.prefix(), k.revokedAt() == null ? "active" : "revoked", k.createdAt(), k.lastUsedAt(),
+                        k.revokedAt()))
                 .toList();
         return Page.of(keys, page, perPage, accounts.countKeys(caller.accountId()), request);
-    }
-
-    private static Instant instant(Date date) {
-        return date == null ? null : date.toInstant();
     }
 }

@@ -6,6 +6,7 @@ import ai.soul.schemas.attachment.AttachmentResource;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.web.ApiException;
 import ai.soul.edge.web.Page;
+import ai.soul.projections.attachment.AttachmentDocument;
 import ai.soul.projections.attachment.Attachments;
 import ai.soul.projections.conversation.Conversations;
 import com.mongodb.MongoGridFSException;
@@ -14,7 +15,6 @@ import com.mongodb.client.gridfs.GridFSDownloadStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.bson.BsonString;
-import org.bson.Document;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,19 +58,19 @@ public class AttachmentQueriesController {
     /** The stored bytes with their type and length, and the filename as {@link Downloads#contentDisposition} writes it. */
     @GetMapping(path = "/v1/attachments/{id}/content", produces = MediaType.ALL_VALUE)
     void content(Caller caller, @PathVariable @ResourceId("att") String id, HttpServletResponse response) throws IOException {
-        Document attachment = attachments.find(caller.accountId(), id)
+        AttachmentDocument attachment = attachments.find(caller.accountId(), id)
                 .orElseThrow(() -> ApiException.notFound("Attachment " + id + " not found"));
         GridFSDownloadStream in;
         try {
-            in = bucket.openDownloadStream(new BsonString(attachment.getString("storage_id")));
+            in = bucket.openDownloadStream(new BsonString(attachment.storageId()));
         } catch (MongoGridFSException gone) {
             // deleted a moment ago: the read model has not caught up yet
             throw ApiException.notFound("Attachment " + id + " not found");
         }
         try (in; OutputStream out = response.getOutputStream()) {
-            response.setContentType(attachment.getString("mime_type"));
+            response.setContentType(attachment.mimeType());
             response.setContentLengthLong(in.getGridFSFile().getLength());
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, Downloads.contentDisposition(attachment.getString("filename")));
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, Downloads.contentDisposition(attachment.filename()));
             response.setHeader("X-Content-Type-Options", "nosniff");
             in.transferTo(out);
         }

@@ -9,19 +9,18 @@ import ai.soul.edge.web.ApiException;
 import ai.soul.edge.web.Page;
 import ai.soul.query.attachment.AttachmentResources;
 import ai.soul.projections.attachment.Attachments;
+import ai.soul.projections.Paging;
+import ai.soul.projections.conversation.ConversationDocument;
 import ai.soul.projections.conversation.Conversations;
+import ai.soul.projections.conversation.MessageDocument;
 import ai.soul.projections.search.ConversationSearch;
 import jakarta.servlet.http.HttpServletRequest;
-import org.bson.Document;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -73,7 +72,7 @@ class ConversationQueriesController {
                                    @RequestParam(defaultValue = "1") int page,
                                    @RequestParam(name = "per_page", defaultValue = "20") int perPage) {
         Page.check(page, perPage);
-        Document conversation = find(caller, id);
+        ConversationDocument conversation = find(caller, id);
         return page(conversations.messages(conversation, page, perPage), request, page, perPage, ConversationQueriesController::message);
     }
 
@@ -81,7 +80,7 @@ class ConversationQueriesController {
     @GetMapping("/v1/conversations/{id}/messages/{message_id}")
     MessageResource messageById(Caller caller, @PathVariable @ResourceId("conv") String id,
                                 @PathVariable("message_id") @ResourceId("msg") String messageId) {
-        Document conversation = find(caller, id);
+        ConversationDocument conversation = find(caller, id);
         return conversations.message(conversation, messageId).map(ConversationQueriesController::message)
                 .orElseThrow(() -> ApiException.notFound("Message " + messageId + " not found"));
     }
@@ -101,7 +100,7 @@ class ConversationQueriesController {
         }
     }
 
-    private Document find(Caller caller, String id) {
+    private ConversationDocument find(Caller caller, String id) {
         return conversations.find(caller.accountId(), id)
                 .orElseThrow(() -> ApiException.notFound("Conversation " + id + " not found"));
     }
@@ -116,27 +115,18 @@ class ConversationQueriesController {
         return Page.invalidParameter(field, message);
     }
 
-    private static <T> Page<T> page(Conversations.Page result, HttpServletRequest request, int page, int perPage,
-                                    Function<Document, T> map) {
+    private static <D, T> Page<T> page(Paging.Page<D> result, HttpServletRequest request, int page, int perPage,
+                                       Function<D, T> map) {
         return Page.of(result.items().stream().map(map).toList(), page, perPage, result.total(), request);
     }
 
-    @SuppressWarnings("unchecked")
-    static ConversationResource conversation(Document d) {
-        return new ConversationResource(d.getString("_id"), d.getString("title"), d.getString("content"), d.getString("source"),
-                d.getString("status"), (Map<String, Object>) d.get("metadata", Document.class), d.getString("system_prompt"),
-                d.getString("llm_id"), d.getString("agent_id"), d.get("summary"), d.getInteger("message_count", 0),
-                instant(d.getDate("created_at")), instant(d.getDate("updated_at")), instant(d.getDate("last_message_at")));
+    static ConversationResource conversation(ConversationDocument d) {
+        return new ConversationResource(d.id(), d.title(), d.content(), d.source(), d.status(), d.metadata(), d.systemPrompt(), d.llmId(),
+                d.agentId(), d.summary(), d.messageCount(), d.createdAt(), d.updatedAt(), d.lastMessageAt());
     }
 
-    static MessageResource message(Document d) {
-        // the document's _id is its position (conversation/index); the message's own id is "id"
-        return new MessageResource(d.getString("id"), d.getString("conversation_id"), d.getInteger("index"), d.getString("role"),
-                d.getString("content"), instant(d.getDate("created_at")), d.getString("in_reply_to"), d.getString("model"),
-                d.getString("reply_status"), d.getString("reply_error"));
-    }
-
-    private static Instant instant(Date date) {
-        return date == null ? null : date.toInstant();
+    static MessageResource message(MessageDocument d) {
+        return new MessageResource(d.id(), d.conversationId(), d.index(), d.role(), d.content(), d.createdAt(), d.inReplyTo(), d.model(),
+                d.replyStatus(), d.replyError());
     }
 }

@@ -4,6 +4,8 @@ import ai.soul.edge.web.ResourceId;
 import ai.soul.edge.auth.Caller;
 import ai.soul.schemas.export.ExportResource;
 import ai.soul.edge.web.ApiException;
+import ai.soul.projections.Paging;
+import ai.soul.projections.export.ExportDocument;
 import ai.soul.projections.export.Exports;
 import ai.soul.query.attachment.Downloads;
 import com.mongodb.MongoGridFSException;
@@ -11,7 +13,6 @@ import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
@@ -25,7 +26,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Date;
 import java.util.List;
 
 import java.util.function.Function;
@@ -66,7 +66,7 @@ class ExportQueriesController {
         if (page < 1 || perPage < 1 || perPage > 100) {
             throw ApiException.badRequest("page must be 1 or more and per_page between 1 and 100");
         }
-        Exports.Page found = exports.list(caller.accountId(), page, perPage);
+        Paging.Page<ExportDocument> found = exports.list(caller.accountId(), page, perPage);
         long totalPages = Math.max(1, (found.total() + perPage - 1) / perPage);
         Function<Long, String> link = p -> ServletUriComponentsBuilder.fromRequest(request).replaceQueryParam("page", p).build()
                 .toUriString();
@@ -82,47 +82,40 @@ class ExportQueriesController {
      */
     @GetMapping(path = "/v1/exports/{id}/download", produces = MediaType.ALL_VALUE)
     void download(Caller caller, @PathVariable @ResourceId("exp") String id, HttpServletResponse response) throws IOException {
-        Document export = find(caller, id);
-        String status = export.getString("status");
+        ExportDocument export = find(caller, id);
+        String status = export.status();
         if ("expired".equals(status)) {
             throw new ApiException(HttpStatus.GONE, "export_expired", "Export " + id + " expired; its file was deleted",
-                    java.util.Map.of("expired_at", String.valueOf(instant(export.getDate("expires_at")))));
+                    java.util.Map.of("expired_at", String.valueOf(export.expiresAt())));
         }
         if (!"completed".equals(status)) {
             throw ApiException.conflict("Export " + id + " is " + status + "; only a completed export can be downloaded");
         }
         GridFSDownloadStream in;
         try {
-            in = bucket.openDownloadStream(new ObjectId(export.getString("file_id")));
+            in = bucket.openDownloadStream(new ObjectId(export.fileId()));
         } catch (MongoGridFSException | IllegalArgumentException gone) {
             // expired a moment ago: the read model has not caught up yet
             throw new ApiException(HttpStatus.GONE, "export_expired", "Export " + id + " expired; its file was deleted", java.util.Map.of());
         }
         try (in; OutputStream out = response.getOutputStream()) {
-            response.setContentType(export.getString("content_type"));
+            response.setContentType(export.contentType());
             response.setContentLengthLong(in.getGridFSFile().getLength());
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, Downloads.contentDisposition(export.getString("file_name")));
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, Downloads.contentDisposition(export.fileName()));
             response.setHeader("X-Content-Type-Options", "nosniff");
             in.transferTo(out);
         }
     }
 
-    private Document find(Caller caller, String id) {
+    private ExportDocument find(Caller caller, String id) {
         return exports.find(caller.accountId(), id).orElseThrow(() -> ApiException.notFound("Export " + id + " not found"));
     }
 
-    static ExportResource resource(Document d) {
-        String id = d.getString("_id");
-        String status = d.getString("status");
-        boolean completed = "completed".equals(status);
-        Number size = (Number) d.get("size_bytes");
-        String url = completed ? ServletUriComponentsBuilder.fromCurrentContextPath().path(ExportResource.downloadPath(id)).toUriString() : null;
-        return new ExportResource(id, status, d.getString("format"), ((Number) d.get("progress")).intValue(),
-                size == null ? null : Math.round(size.longValue() / (1024.0 * 1024.0) * 100) / 100.0, url,
-                instant(d.getDate("expires_at")), instant(d.getDate("created_at")), d.getString("error"));
-    }
-
-    private static java.time.Instant instant(Date date) {
-        return date == null ? null : date.toInstant();
+    static ExportResource resource(ExportDocument d) {
+        boolean completed = "completed".equals(d.status());
+        String url = completed ? ServletUriComponentsBuilder.fromCurrentContextPath().path(ExportResource.downloadPath(d.id())).toUriString() : null;
+        return new ExportResource(d.id(), d.status(), d.format(), d.progress(),
+                d.sizeBytes() == null ? null : Math.round(d.sizeBytes() / (1024.0 * 1024.0) * 100) / 100.0, url,
+                d.expiresAt(), d.createdAt(), d.error());
     }
 }

@@ -7,11 +7,6 @@ import ai.soul.projections.ParkedEvents;
 import ai.soul.projections.ProjectionOffsets;
 import ai.soul.projections.Projector;
 import ai.soul.projections.usage.UsageProjector;
-import ai.soul.projections.account.AccountProjector;
-import ai.soul.projections.attachment.AttachmentProjector;
-import ai.soul.projections.attachment.Attachments;
-import ai.soul.projections.conversation.ConversationProjector;
-import ai.soul.projections.conversation.Conversations;
 import ai.soul.projections.search.ConversationSearch;
 import ai.soul.projections.search.LuceneConversationSearch;
 import com.mongodb.client.MongoDatabase;
@@ -44,30 +39,6 @@ import java.util.Map;
 class ProjectionConfiguration {
 
     @Bean
-    @Qualifier(READ_MODEL)
-    ConversationProjector conversationProjector(MongoDatabase readModels) {
-        return new ConversationProjector(readModels);
-    }
-
-    @Bean
-    @Qualifier(READ_MODEL)
-    AccountProjector accountProjector(MongoDatabase readModels) {
-        return new AccountProjector(readModels);
-    }
-
-    @Bean
-    @Qualifier(READ_MODEL)
-    AttachmentProjector attachmentProjector(MongoDatabase readModels) {
-        return new AttachmentProjector(readModels);
-    }
-
-    @Bean
-    @Qualifier(READ_MODEL)
-    ai.soul.projections.export.ExportProjector exportProjector(MongoDatabase readModels) {
-        return new ai.soul.projections.export.ExportProjector(readModels);
-    }
-
-    @Bean
     ProjectionOffsets projectionOffsets(MongoDatabase readModels) {
         return new ProjectionOffsets(readModels);
     }
@@ -79,8 +50,13 @@ class ProjectionConfiguration {
 
     // ---- the read models in MongoDB ----
 
-    /** The projectors the read-model runner applies: the ones a client waits for after its writes. */
-    static final String READ_MODEL = "readModel";
+    /**
+     * The projectors the read-model runner applies, the ones a client waits for after its writes: every
+     * projector bean (they are components of projections) but the usage counters, which run beside them.
+     */
+    private static List<Projector> readModels(List<Projector> projectors) {
+        return projectors.stream().filter(projector -> !(projector instanceof UsageProjector)).toList();
+    }
 
     /** primary: the read models' progress is the one tests and tools look up by type; the search's goes by name */
     @Bean
@@ -90,23 +66,24 @@ class ProjectionConfiguration {
     }
 
     @Bean
-    ProjectionRunner readModelsRunner(@Qualifier(READ_MODEL) List<Projector> projectors, ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
+    ProjectionRunner readModelsRunner(List<Projector> projectors, ProjectionOffsets offsets, CloudEventCodec codec, ReadYourWrites readYourWrites,
                                       ProjectionProgress readModelsProgress, @Value(ProjectionRunner.GROUP) String group,
                                       @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
                                       ParkedEvents parked) {
+        readModels(projectors).forEach(Projector::prepare);
         return new ProjectionRunner(ProjectionRunner.READ_MODELS, group,
-                new ReadModels(projectors, offsets, group), codec,
+                new ReadModels(readModels(projectors), offsets, group), codec,
                 events -> events.forEach(event -> readYourWrites.applied(event.subject(), event.sequence())),
                 readModelsProgress, offsetsLoadTimeout, parked);
     }
 
     @Bean
-    ProjectionRebuilder readModelsRebuilder(@Qualifier(READ_MODEL) List<Projector> projectors, ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
+    ProjectionRebuilder readModelsRebuilder(List<Projector> projectors, ProjectionOffsets offsets, ProjectionProgress readModelsProgress,
                                             KafkaListenerEndpointRegistry registry, KafkaAdmin kafkaAdmin,
                                             @Value("${soul.kafka.topic}") String topic, @Value(ProjectionRunner.GROUP) String group,
                                             @Qualifier("readModelsRunner") ProjectionRunner runner) {
         return new ProjectionRebuilder(ProjectionRunner.READ_MODELS,
-                new ReadModels(projectors, offsets, group), readModelsProgress, registry, kafkaAdmin, topic, runner::forgetParked);
+                new ReadModels(readModels(projectors), offsets, group), readModelsProgress, registry, kafkaAdmin, topic, runner::forgetParked);
     }
 
     // ---- the usage counters from the events: in MongoDB too, but in a group of their own ----
@@ -128,6 +105,7 @@ class ProjectionConfiguration {
                                  @Value("${soul.usage.events-group:usage-events}") String group,
                                  @Value("${soul.projections.offsets-load-timeout:60s}") Duration offsetsLoadTimeout,
                                  ParkedEvents parked) {
+        usage.prepare();
         return new ProjectionRunner(USAGE, group, new ReadModels(List.of(usage), offsets, group), codec, events -> BackgroundThreads.lowerThisThread(), usageProgress,
                 offsetsLoadTimeout, parked);
     }

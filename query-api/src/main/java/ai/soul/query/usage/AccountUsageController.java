@@ -4,6 +4,7 @@ import ai.soul.edge.attachment.AttachmentLimits;
 import ai.soul.edge.auth.Caller;
 import ai.soul.edge.tier.TierLimits;
 import ai.soul.edge.web.ApiException;
+import ai.soul.projections.account.AccountDocument;
 import ai.soul.projections.account.Accounts;
 import ai.soul.projections.usage.Usage;
 import org.springframework.beans.factory.annotation.Value;
@@ -121,7 +122,7 @@ class AccountUsageController {
     }
 
     /** The account's first day: its storage counts from there. */
-    private LocalDate since(Accounts.Profile profile) {
+    private LocalDate since(AccountDocument profile) {
         return profile.createdAt() == null ? LocalDate.now(clock).minusDays(maxDays) : LocalDate.ofInstant(profile.createdAt(), ZoneOffset.UTC);
     }
 

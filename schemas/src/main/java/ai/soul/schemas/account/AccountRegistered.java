@@ -10,5 +10,5 @@ public record AccountRegistered(
         String passwordHash,
         String name,
         String companyName,
-        String tier) {
+        String tier) implements AccountEvent {
 }

@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * it has no password. {@code issuer} is the provider that vouched for the (verified) email address.
  */
 @EventType("soul.account.registered_by_identity.v1")
-public record AccountRegisteredByIdentity(String accountId, String email, String name, String tier, String issuer) {
+public record AccountRegisteredByIdentity(String accountId, String email, String name, String tier, String issuer) implements AccountEvent {
 }

@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * so that two registrations of one address collide in the event store itself.
  */
 @EventType("soul.account.email_claimed.v1")
-public record EmailClaimed(String emailHash, String accountId) {
+public record EmailClaimed(String emailHash, String accountId) implements AccountEvent {
 }

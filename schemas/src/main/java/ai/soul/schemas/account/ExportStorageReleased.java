@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * the export expired, failed or was deleted, or the file was a render that did not become the export's.
  */
 @EventType("soul.account.export_storage_released.v1")
-public record ExportStorageReleased(String accountId, String exportId, String fileId, long size) {
+public record ExportStorageReleased(String accountId, String exportId, String fileId, long size) implements AccountEvent {
 }

@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * together with its attachments; the account decided it fits before the export completed.
  */
 @EventType("soul.account.export_storage_reserved.v1")
-public record ExportStorageReserved(String accountId, String exportId, String fileId, long size) {
+public record ExportStorageReserved(String accountId, String exportId, String fileId, long size) implements AccountEvent {
 }

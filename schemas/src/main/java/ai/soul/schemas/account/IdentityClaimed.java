@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * is a hash of issuer and subject, so one identity can belong to one account only.
  */
 @EventType("soul.account.identity_claimed.v1")
-public record IdentityClaimed(String identityHash, String accountId, String issuer) {
+public record IdentityClaimed(String identityHash, String accountId, String issuer) implements AccountEvent {
 }

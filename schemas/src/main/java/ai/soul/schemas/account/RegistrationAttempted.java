@@ -9,5 +9,5 @@ import ai.soul.schemas.EventType;
  * An account records at most one a day.
  */
 @EventType("soul.account.registration_attempted.v1")
-public record RegistrationAttempted(String accountId) {
+public record RegistrationAttempted(String accountId) implements AccountEvent {
 }

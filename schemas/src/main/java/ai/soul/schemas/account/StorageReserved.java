@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * added to its conversation; the account decides, one upload at a time, so the quota is never exceeded.
  */
 @EventType("soul.account.storage_reserved.v1")
-public record StorageReserved(String accountId, String attachmentId, long size) {
+public record StorageReserved(String accountId, String attachmentId, long size) implements AccountEvent {
 }

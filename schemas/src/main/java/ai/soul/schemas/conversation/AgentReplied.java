@@ -18,5 +18,5 @@ public record AgentReplied(
         String model,
         String reasoning,
         int promptTokens,
-        int completionTokens) {
+        int completionTokens) implements ConversationEvent {
 }

@@ -9,5 +9,5 @@ public record AgentReplyFailed(
         String accountId,
         String inReplyTo,
         String reason,
-        int attempts) {
+        int attempts) implements ConversationEvent {
 }

@@ -12,5 +12,5 @@ public record AgentReplyRequested(
         String accountId,
         String inReplyTo,
         String llmId,
-        boolean verbose) {
+        boolean verbose) implements ConversationEvent {
 }

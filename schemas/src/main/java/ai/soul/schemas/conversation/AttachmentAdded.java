@@ -15,5 +15,5 @@ public record AttachmentAdded(
         String mimeType,
         long size,
         String sha256,
-        String storageId) {
+        String storageId) implements ConversationEvent {
 }

@@ -8,5 +8,5 @@ public record AttachmentDeleted(
         String conversationId,
         String accountId,
         String attachmentId,
-        long size) {
+        long size) implements ConversationEvent {
 }

@@ -15,5 +15,5 @@ public record ConversationCreated(
         Map<String, Object> metadata,
         String systemPrompt,
         String llmId,
-        String agentId) {
+        String agentId) implements ConversationEvent {
 }

@@ -17,5 +17,5 @@ public record ConversationUpdated(
         Map<String, Object> metadata,
         String systemPrompt,
         String llmId,
-        String agentId) {
+        String agentId) implements ConversationEvent {
 }

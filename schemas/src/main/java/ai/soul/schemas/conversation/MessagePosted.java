@@ -13,5 +13,5 @@ public record MessagePosted(
         String messageId,
         int index,
         String role,
-        String content) {
+        String content) implements ConversationEvent {
 }

@@ -9,5 +9,5 @@ public record SummaryFailed(
         String accountId,
         String summaryId,
         String reason,
-        int attempts) {
+        int attempts) implements ConversationEvent {
 }

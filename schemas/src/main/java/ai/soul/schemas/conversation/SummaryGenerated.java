@@ -24,5 +24,5 @@ public record SummaryGenerated(
         String language,
         String style,
         int promptTokens,
-        int completionTokens) {
+        int completionTokens) implements ConversationEvent {
 }

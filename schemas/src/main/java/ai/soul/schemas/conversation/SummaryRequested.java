@@ -9,5 +9,5 @@ public record SummaryRequested(
         String accountId,
         String summaryId,
         String language,
-        String style) {
+        String style) implements ConversationEvent {
 }

@@ -16,5 +16,5 @@ public record ExportCompleted(
         String contentType,
         long sizeBytes,
         int conversations,
-        String expiresAt) {
+        String expiresAt) implements ExportEvent {
 }

@@ -7,5 +7,5 @@ import ai.soul.schemas.EventType;
  * none) is deleted, and a render still running is discarded.
  */
 @EventType("soul.export.deleted.v1")
-public record ExportDeleted(String exportId, String accountId, String fileId) {
+public record ExportDeleted(String exportId, String accountId, String fileId) implements ExportEvent {
 }

@@ -4,5 +4,5 @@ import ai.soul.schemas.EventType;
 
 /** The export left its account's open exports: it completed, failed or was deleted. */
 @EventType("soul.export.dequeued.v1")
-public record ExportDequeued(String accountId, String exportId) {
+public record ExportDequeued(String accountId, String exportId) implements ExportEvent {
 }

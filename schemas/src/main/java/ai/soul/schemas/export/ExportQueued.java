@@ -8,5 +8,5 @@ import ai.soul.schemas.EventType;
  * exports. Emitted together with the export's {@link ExportRequested}.
  */
 @EventType("soul.export.queued.v1")
-public record ExportQueued(String accountId, String exportId) {
+public record ExportQueued(String accountId, String exportId) implements ExportEvent {
 }

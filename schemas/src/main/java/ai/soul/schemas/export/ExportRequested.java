@@ -15,5 +15,5 @@ public record ExportRequested(
         String format,
         String dateFrom,
         String dateTo,
-        boolean includeAttachments) {
+        boolean includeAttachments) implements ExportEvent {
 }

@@ -6,12 +6,17 @@ import ai.soul.embedded.EmbeddedKafkaBroker;
 import ai.soul.embedded.EmbeddedMongoServer;
 import ai.soul.edge.events.CloudEventCodec;
 import ai.soul.edge.events.EventJson;
+import ai.soul.projections.conversation.ConversationProjector;
+import ai.soul.projections.conversation.MessageDocument;
+import ai.soul.schemas.Events;
+import ai.soul.schemas.PublishedEvent;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,14 +59,14 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>event appends: H2 file database with the system's URL options and Axon's event table, one
  *       INSERT + COMMIT per event (~300-byte MessagePosted JSON payloads);</li>
- *   <li>MongoDB upserts: {@code updateOne} by {@code _id} with upsert, one at a time, conversation documents;</li>
- *   <li>MongoDB bulk: {@code insertMany} (unordered) of 500 message documents per call;</li>
+ *   <li>MongoDB upserts: {@code updateOne} by {@code _id} with upsert, one at a time, a document per conversation;</li>
+ *   <li>MongoDB bulk: {@code insertMany} (unordered) of 500 message documents ({@link MessageDocument}s) per call;</li>
  *   <li>Kafka produce: acks=all, idempotent, linger.ms=0 (the system's producer), ~400-byte CloudEvents,
  *       async sends, one flush at the end, to a 4-partition topic;</li>
  *   <li>the raw pipeline: one loop doing per write what the architecture cannot avoid: append the event
  *       (INSERT + COMMIT), produce it (async; every 500 events wait for all acknowledgements, as the
- *       system's publisher does), and upsert the read model (a bulkWrite per 500 events for the
- *       conversations and one for the messages, as the system's projector does).</li>
+ *       system's publisher does), and project it: the system's own {@link ConversationProjector}, called
+ *       with the 500 events, as the read-model runner calls it with a batch (no Kafka consumer, no Spring).</li>
  * </ul>
  */
 public final class Baselines {
@@ -69,7 +75,7 @@ public final class Baselines {
     static final int PARTITIONS = 4;
     static final String TOPIC = "soul.events";
     private static final String SOURCE = "urn:soul:backend";
-    private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
     private static final List<Header> HEADERS =
             List.of(new RecordHeader("content-type", CloudEventCodec.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)));
@@ -130,10 +136,11 @@ public final class Baselines {
 
     static double mongoUpserts(MongoClient client, Duration each, PrintStream log) throws Exception {
         Traffic traffic = new Traffic(Synthetic.unseeded());
-        MongoCollection<Document> conversations = new ReadModel(client.getDatabase("upserts")).conversations;
+        MongoCollection<Document> conversations = client.getDatabase("upserts").getCollection("conversations");
         return Timed.rate("mongo upserts", "upserts", each, () -> {
-            var write = ReadModel.conversationWrite(traffic.next());
-            conversations.updateOne(write.getFilter(), write.getUpdate(), write.getOptions());
+            Traffic.Event event = traffic.next();
+            conversations.updateOne(Filters.eq("_id", event.aggregateId()), Updates.combine(Updates.setOnInsert("created_at", event.at()),
+                    Updates.set("updated_at", event.at()), Updates.max("version", event.sequence())), UPSERT);
             return 1;
         }, () -> {
         }, () -> "updateOne by _id, upsert, 1 in 10 creates a document", log);
@@ -141,8 +148,8 @@ public final class Baselines {
 
     static double mongoBulk(MongoClient client, Duration each, PrintStream log) throws Exception {
         Traffic traffic = new Traffic(Synthetic.unseeded());
-        MongoCollection<Document> messages = new ReadModel(client.getDatabase("bulk")).messages;
-        List<Document> batch = new ArrayList<>(BATCH);
+        MongoCollection<MessageDocument> messages = client.getDatabase("bulk").getCollection(MessageDocument.COLLECTION, MessageDocument.class);
+        List<MessageDocument> batch = new ArrayList<>(BATCH);
         return Timed.rate("mongo bulk", "docs", each, () -> {
             batch.clear();
             String conversation = null;
@@ -152,7 +159,9 @@ public final class Baselines {
                     conversation = traffic.id("conv");
                     account = traffic.account();
                 }
-                batch.add(ReadModel.messageDocument(traffic.id("msg"), conversation, account, i % 10, traffic.text()));
+                int index = i % 10;
+                batch.add(new MessageDocument(MessageDocument.key(conversation, index), traffic.id("msg"), conversation, account, index,
+                        index % 2 == 0 ? "user" : "agent", traffic.text(), Instant.now(), null, null, null, null, null));
             }
             messages.insertMany(batch, UNORDERED);
             return BATCH;
@@ -201,10 +210,10 @@ public final class Baselines {
              Producer<String, byte[]> producer = producer(broker);
              EmbeddedMongoServer server = EmbeddedMongoServer.start(dir.resolve("mongo"));
              MongoClient client = MongoClients.create(server.connectionString())) {
-            ReadModel readModel = new ReadModel(client.getDatabase("soul"));
+            ConversationProjector projector = new ConversationProjector(client.getDatabase("soul"));
+            projector.prepare();
             List<Future<RecordMetadata>> sends = new ArrayList<>(BATCH);
-            List<WriteModel<Document>> conversationWrites = new ArrayList<>(BATCH);
-            List<WriteModel<Document>> messageWrites = new ArrayList<>(BATCH);
+            List<PublishedEvent<?>> batch = new ArrayList<>(BATCH);
             long[] nanos = new long[4]; // store, Kafka (encode + send + acks), read model, everything
             Timed.Drain completeBatch = () -> {
                 long t0 = System.nanoTime();
@@ -213,14 +222,8 @@ public final class Baselines {
                 }
                 sends.clear();
                 long t1 = System.nanoTime();
-                if (!conversationWrites.isEmpty()) {
-                    readModel.conversations.bulkWrite(conversationWrites, ORDERED);
-                    conversationWrites.clear();
-                }
-                if (!messageWrites.isEmpty()) {
-                    readModel.messages.bulkWrite(messageWrites, ORDERED);
-                    messageWrites.clear();
-                }
+                projector.apply(batch);
+                batch.clear();
                 long t2 = System.nanoTime();
                 nanos[1] += t1 - t0;
                 nanos[2] += t2 - t1;
@@ -233,11 +236,8 @@ public final class Baselines {
                 byte[] value = codec.encode(event.eventId(), event.aggregateId(), event.sequence(), event.at(), event.payload());
                 sends.add(producer.send(new ProducerRecord<>(TOPIC, null, event.at().toEpochMilli(), event.aggregateId(), value, HEADERS)));
                 long t2 = System.nanoTime();
-                conversationWrites.add(ReadModel.conversationWrite(event));
-                var message = ReadModel.messageWrite(event);
-                if (message != null) {
-                    messageWrites.add(message);
-                }
+                batch.add(new PublishedEvent<>(event.eventId(), Events.typeOf(event.payload().getClass()), event.aggregateId(),
+                        event.sequence(), event.at(), event.payload()));
                 long t3 = System.nanoTime();
                 nanos[0] += t1 - t0;
                 nanos[1] += t2 - t1;
@@ -255,7 +255,7 @@ public final class Baselines {
             };
             return Timed.rate("pipeline", "events", each, write, drain, () -> Arrays.fill(nanos, 0L),
                     () -> String.format(Locale.ROOT,
-                    "append + produce + project in one thread, acks and bulkWrites per %d events; time in store %.0f%%, Kafka %.0f%%, read model %.0f%%",
+                    "append + produce + project in one thread, acks and the projector per %d events; time in store %.0f%%, Kafka %.0f%%, read model %.0f%%",
                     BATCH, 100.0 * nanos[0] / nanos[3], 100.0 * nanos[1] / nanos[3], 100.0 * nanos[2] / nanos[3]), log);
         }
     }
