@@ -20,12 +20,14 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
 /** Accounts and their API keys; keys are found by the hash of the key a request presents. */
+@Component
 public class AccountProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
@@ -38,6 +40,10 @@ public class AccountProjector implements Projector {
     public AccountProjector(MongoDatabase db) {
         this.accounts = db.getCollection(Accounts.ACCOUNTS);
         this.apiKeys = db.getCollection(Accounts.API_KEYS);
+    }
+
+    @Override
+    public void prepare() {
         createIndexes();
     }
 

@@ -14,6 +14,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Date;
@@ -25,6 +26,7 @@ import java.util.List;
  * only ever inserts, and the deletion leaves a tombstone, so a redelivered or replayed addition
  * finds the document and changes nothing, whatever came after it.
  */
+@Component
 public class AttachmentProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
@@ -33,6 +35,10 @@ public class AttachmentProjector implements Projector {
 
     public AttachmentProjector(MongoDatabase db) {
         this.attachments = db.getCollection(Attachments.ATTACHMENTS);
+    }
+
+    @Override
+    public void prepare() {
         createIndexes();
     }
 

@@ -24,6 +24,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Date;
@@ -60,6 +61,7 @@ import static ai.soul.projections.conversation.Conversations.messageKey;
  * (processing while one is being written, then completed or failed), and keeps the ids of its
  * summaries ({@code summary_ids}) so a deletion removes them by _id.
  */
+@Component
 public class ConversationProjector implements Projector {
 
     private static final System.Logger log = System.getLogger(ConversationProjector.class.getName());
@@ -77,6 +79,10 @@ public class ConversationProjector implements Projector {
         this.conversations = db.getCollection(CONVERSATIONS);
         this.messages = db.getCollection(MESSAGES);
         this.summaries = db.getCollection(SUMMARIES);
+    }
+
+    @Override
+    public void prepare() {
         dropLegacyMessages();
         createIndexes();
     }

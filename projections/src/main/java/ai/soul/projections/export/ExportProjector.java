@@ -19,6 +19,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.List;
  * only when its sequence number is above the document's {@code version}, so a redelivered or
  * replayed event changes nothing. A deleted export stays as a tombstone without an account.
  */
+@Component
 public class ExportProjector implements Projector {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
@@ -38,6 +40,10 @@ public class ExportProjector implements Projector {
 
     public ExportProjector(MongoDatabase db) {
         this.exports = db.getCollection(Exports.EXPORTS);
+    }
+
+    @Override
+    public void prepare() {
         createIndexes();
     }
 

@@ -25,6 +25,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -49,6 +50,7 @@ import java.util.Map;
  * up to date without counting twice. No document grows with the history: a day document holds one
  * conversation's counters.
  */
+@Component
 public class UsageProjector implements Projector {
 
     static final String DAILY = "usage_conversation_days";
@@ -60,7 +62,22 @@ public class UsageProjector implements Projector {
     public UsageProjector(MongoDatabase db) {
         this.daily = db.getCollection(DAILY);
         this.conversations = db.getCollection(CONVERSATIONS);
+    }
+
+    @Override
+    public void prepare() {
         createIndexes();
+    }
+
+    /** Nobody waits for a usage figure the way a writer waits to read its write back: counted beside the read models, not in their batches. */
+    @Override
+    public String projection() {
+        return "usage-events";
+    }
+
+    @Override
+    public boolean background() {
+        return true;
     }
 
     /** The embedded server uses an index only when a filter names exactly its keys: {_id, version} for the compare-and-set. */

@@ -134,9 +134,10 @@ class ReadModelsFromTheLogTest {
                     "--spring.mongodb.uri=" + mongoServer.connectionString(),
                     "--soul.mongodb.database=" + database,
                     "--soul.kafka.topic=" + topic,
-                    "--soul.projections.group=" + group,
+                    "--soul.projections.read-models.group=" + group,
                     "--soul.projections.instance-id=" + group + "-instance",
-                    "--soul.search.group=search-" + group,
+                    "--soul.projections.search.group=search-" + group,
+                    "--soul.projections.usage-events.group=usage-" + group,
                     "--soul.search.directory=" + data.resolve("search-" + group)));
             args.addAll(List.of(more));
             app = new SpringApplicationBuilder(QueryApiApplication.class).run(args.toArray(String[]::new));
@@ -148,7 +149,7 @@ class ReadModelsFromTheLogTest {
         }
 
         ProjectionProgress progress() {
-            return app.getBean(ProjectionProgress.class);
+            return app.getBean(ProjectionRuntime.class).runners().get("read-models").progress();
         }
 
         void awaitApplied(long records) {
@@ -178,7 +179,7 @@ class ReadModelsFromTheLogTest {
 
         /** What the read models hold; a partition is absent when nothing is stored for it. */
         Map<TopicPartition, Long> storedOffsets() {
-            Map<Integer, Long> stored = new ProjectionOffsets(db()).load(group, topic, List.of(0, 1, 2, 3));
+            Map<Integer, Long> stored = new ProjectionOffsets(db(), group).load(topic, List.of(0, 1, 2, 3));
             return stored.entrySet().stream().collect(Collectors.toMap(e -> new TopicPartition(topic, e.getKey()), Map.Entry::getValue));
         }
 
