@@ -28,7 +28,8 @@ public interface Projector {
     /**
      * The projection this projector is part of, and its name on the operator endpoints
      * ({@code /actuator/projections/{name}}, {@code /actuator/parked-events/{name}}): the projectors
-     * of one projection share its batches, and a batch's offsets are stored once all of them applied it.
+     * of one projection share its batches (each applies the whole batch, in no set order: a projector
+     * never reads another's collections), and a batch's offsets are stored once all of them applied it.
      */
     default String projection() {
         return READ_MODELS;
@@ -36,8 +37,8 @@ public interface Projector {
 
     /**
      * Whether no request waits for this projection: its thread then yields the CPU to requests, and
-     * reads never wait for it (read-your-writes follows the projections that are not in the background).
-     * The projectors of one projection agree on it.
+     * reads never wait for it. Reads wait (read-your-writes) for the one projection that is not in the
+     * background, the read models; the projectors of one projection agree on it.
      */
     default boolean background() {
         return false;

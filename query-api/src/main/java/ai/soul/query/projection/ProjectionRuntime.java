@@ -76,6 +76,13 @@ class ProjectionRuntime implements SmartLifecycle {
         this.topic = topic;
         Map<String, List<Projector>> byProjection = projectors.stream()
                 .collect(Collectors.groupingBy(Projector::projection, TreeMap::new, Collectors.toList()));
+        // read-your-writes keeps one applied sequence per aggregate: one projection may feed it, the others run in the background
+        List<String> waitedFor = byProjection.entrySet().stream()
+                .filter(projection -> projection.getValue().stream().anyMatch(projector -> !projector.background()))
+                .map(Map.Entry::getKey).toList();
+        if (waitedFor.size() > 1) {
+            throw new IllegalStateException("Reads can wait for one projection only; all but one of " + waitedFor + " run in the background");
+        }
         byProjection.forEach((name, members) -> {
             boolean background = members.get(0).background();
             if (members.stream().anyMatch(projector -> projector.background() != background)) {
