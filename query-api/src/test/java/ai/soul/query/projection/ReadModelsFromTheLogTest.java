@@ -67,6 +67,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -459,7 +460,7 @@ class ReadModelsFromTheLogTest {
     }
 
     /** A projection of its own, declared by a test as a bean and nowhere else: it counts the events it is given. */
-    static final class Tally implements Projector {
+    static class Tally implements Projector {
         final List<String> applied = new CopyOnWriteArrayList<>();
         final AtomicInteger prepared = new AtomicInteger();
         final AtomicInteger resets = new AtomicInteger();
@@ -467,6 +468,12 @@ class ReadModelsFromTheLogTest {
         @Override
         public String projection() {
             return "tally";
+        }
+
+        /** no request waits for it */
+        @Override
+        public boolean background() {
+            return true;
         }
 
         @Override
@@ -494,12 +501,28 @@ class ReadModelsFromTheLogTest {
         }
     }
 
+    /** A second projection reads would wait for: read-your-writes follows one, so the runtime refuses it. */
+    @Configuration(proxyBeanMethods = false)
+    static class WithAWaitedForTally {
+        @Bean
+        Tally tally() {
+            return new Tally() {
+                @Override
+                public boolean background() {
+                    return false;
+                }
+            };
+        }
+    }
+
     @Test
     void aProjectorBeanIsRunAndRebuiltByTheRuntimeWithoutAnyConfiguration() throws Exception {
         Run run = new Run();
         List<String> accounts = new ArrayList<>();
         List<History.Event> events = new ArrayList<>(accounts(run.history, accounts, new HashMap<>()));
         events.addAll(someHistory(run.history, new Random(5), accounts, new ArrayList<>(), 5));
+        assertThatThrownBy(() -> run.start(List.of(WithAWaitedForTally.class)))
+                .rootCause().hasMessageContaining("Reads can wait for one projection only; all but one of [read-models, tally]");
         run.start(List.of(WithTally.class), "--management.endpoints.web.exposure.include=health,projections");
         int n = run.send(events);
         Tally tally = run.app.getBean(Tally.class);
