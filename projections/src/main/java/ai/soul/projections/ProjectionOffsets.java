@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the read models are in the log: per consumer group, topic and partition, the offset of the
+ * Where a projection in MongoDB is in the log: per consumer group, topic and partition, the offset of the
  * next record to apply. It lives in the same database as the read models and is written after the
  * writes of the records it covers, so whatever survives a crash of the database (the embedded one
  * persists a consistent snapshot about once a second) never claims more than the read models hold.
@@ -25,7 +25,7 @@ import java.util.Map;
  * Documents: {@code {_id: "<group>:<topic>:<partition>", group, topic, partition, offset, updated_at}};
  * every hot-path access goes by {@code _id}.
  */
-public class ProjectionOffsets {
+public class ProjectionOffsets implements OffsetStore {
 
     public static final String COLLECTION = "projection_offsets";
 
@@ -33,18 +33,21 @@ public class ProjectionOffsets {
 
     private final MongoCollection<Document> offsets;
     private final MongoDatabase database;
+    private final String group;
 
-    public ProjectionOffsets(MongoDatabase db) {
+    /** The offsets of one consumer group. */
+    public ProjectionOffsets(MongoDatabase db, String group) {
         this.database = db;
         this.offsets = db.getCollection(COLLECTION);
+        this.group = group;
     }
 
     public static String id(String group, String topic, int partition) {
         return group + ":" + topic + ":" + partition;
     }
 
-    /** The stored next offsets of the partitions that have one; a partition without one is absent. */
-    public Map<Integer, Long> load(String group, String topic, Collection<Integer> partitions) {
+    @Override
+    public Map<Integer, Long> load(String topic, Collection<Integer> partitions) {
         Map<String, Integer> byId = new HashMap<>();
         for (int partition : partitions) {
             byId.put(id(group, topic, partition), partition);
@@ -68,7 +71,8 @@ public class ProjectionOffsets {
      * partition, in one round trip. An offset never moves back here ({@code $max}): only
      * {@link #clear} starts a group over.
      */
-    public void store(String group, String topic, Map<Integer, Long> nextOffsets) {
+    @Override
+    public void store(String topic, Map<Integer, Long> nextOffsets) {
         if (nextOffsets.isEmpty()) {
             return;
         }
@@ -85,6 +89,7 @@ public class ProjectionOffsets {
     }
 
     /** Whether the database of the read models answers a ping now. */
+    @Override
     public boolean available() {
         try {
             database.runCommand(new Document("ping", 1));
@@ -95,7 +100,8 @@ public class ProjectionOffsets {
     }
 
     /** Forgets every offset of the group (a rebuild); a handful of documents, so a filter is fine. */
-    public void clear(String group) {
+    @Override
+    public void clear() {
         offsets.deleteMany(Filters.eq("group", group));
     }
 }

@@ -67,6 +67,12 @@ public final class History {
         return batches;
     }
 
+    /** A projector as the runtime starts it: its indexes (and migrations) made, as {@link Projector#prepare} does once. */
+    public static <P extends Projector> P prepared(P projector) {
+        projector.prepare();
+        return projector;
+    }
+
     public static void applyAll(Projector projector, List<List<PublishedEvent<?>>> batches) {
         batches.forEach(batch -> projector.apply(List.copyOf(batch)));
     }

@@ -19,27 +19,29 @@ class ProjectionOffsetsTest {
 
     private MongoDatabase db;
     private ProjectionOffsets offsets;
+    private ProjectionOffsets search;
 
     @BeforeEach
     void setUp() {
         db = mongo.newDatabase();
-        offsets = new ProjectionOffsets(db);
+        offsets = new ProjectionOffsets(db, "read-models");
+        search = new ProjectionOffsets(db, "search");
     }
 
     @Test
     void aPartitionWithoutAStoredOffsetHasNone() {
-        assertThat(offsets.load("read-models", "soul.events", List.of(0, 1, 2, 3))).isEmpty();
-        assertThat(offsets.load("read-models", "soul.events", List.of())).isEmpty();
+        assertThat(offsets.load("soul.events", List.of(0, 1, 2, 3))).isEmpty();
+        assertThat(offsets.load("soul.events", List.of())).isEmpty();
     }
 
     @Test
     void storedOffsetsAreLoadedPerGroupTopicAndPartition() {
-        offsets.store("read-models", "soul.events", Map.of(0, 17L, 2, 5L));
-        offsets.store("read-models", "other.topic", Map.of(0, 99L));
-        offsets.store("search", "soul.events", Map.of(1, 3L));
+        offsets.store("soul.events", Map.of(0, 17L, 2, 5L));
+        offsets.store("other.topic", Map.of(0, 99L));
+        search.store("soul.events", Map.of(1, 3L));
 
-        assertThat(offsets.load("read-models", "soul.events", List.of(0, 1, 2, 3))).isEqualTo(Map.of(0, 17L, 2, 5L));
-        assertThat(offsets.load("search", "soul.events", List.of(0, 1, 2, 3))).isEqualTo(Map.of(1, 3L));
+        assertThat(offsets.load("soul.events", List.of(0, 1, 2, 3))).isEqualTo(Map.of(0, 17L, 2, 5L));
+        assertThat(search.load("soul.events", List.of(0, 1, 2, 3))).isEqualTo(Map.of(1, 3L));
 
         Document stored = db.getCollection(ProjectionOffsets.COLLECTION).find(new Document("_id", "read-models:soul.events:0")).first();
         assertThat(stored).containsOnlyKeys("_id", "group", "topic", "partition", "offset", "updated_at");
@@ -51,26 +53,26 @@ class ProjectionOffsetsTest {
 
     @Test
     void anOffsetOnlyMovesForwardUntilTheGroupIsCleared() {
-        offsets.store("read-models", "soul.events", Map.of(0, 40L, 1, 7L));
-        offsets.store("read-models", "soul.events", Map.of(0, 12L, 1, 9L));
-        assertThat(offsets.load("read-models", "soul.events", List.of(0, 1))).isEqualTo(Map.of(0, 40L, 1, 9L));
+        offsets.store("soul.events", Map.of(0, 40L, 1, 7L));
+        offsets.store("soul.events", Map.of(0, 12L, 1, 9L));
+        assertThat(offsets.load("soul.events", List.of(0, 1))).isEqualTo(Map.of(0, 40L, 1, 9L));
 
-        offsets.store("search", "soul.events", Map.of(0, 3L));
-        offsets.clear("read-models");
-        assertThat(offsets.load("read-models", "soul.events", List.of(0, 1))).isEmpty();
-        assertThat(offsets.load("search", "soul.events", List.of(0))).isEqualTo(Map.of(0, 3L));
+        search.store("soul.events", Map.of(0, 3L));
+        offsets.clear();
+        assertThat(offsets.load("soul.events", List.of(0, 1))).isEmpty();
+        assertThat(search.load("soul.events", List.of(0))).isEqualTo(Map.of(0, 3L));
 
-        offsets.store("read-models", "soul.events", Map.of(0, 2L));
-        assertThat(offsets.load("read-models", "soul.events", List.of(0, 1))).isEqualTo(Map.of(0, 2L));
+        offsets.store("soul.events", Map.of(0, 2L));
+        assertThat(offsets.load("soul.events", List.of(0, 1))).isEqualTo(Map.of(0, 2L));
     }
 
     @Test
     void storingAndLoadingGoByIdAndNeverScan() {
-        offsets.store("read-models", "soul.events", Map.of(0, 1L, 1, 1L, 2, 1L, 3, 1L));
+        offsets.store("soul.events", Map.of(0, 1L, 1, 1L, 2, 1L, 3, 1L));
         mongo.clearScans();
         for (long next = 2; next < 50; next++) {
-            offsets.store("read-models", "soul.events", Map.of(0, next, 1, next, 2, next, 3, next));
-            offsets.load("read-models", "soul.events", List.of(0, 1, 2, 3));
+            offsets.store("soul.events", Map.of(0, next, 1, next, 2, next, 3, next));
+            offsets.load("soul.events", List.of(0, 1, 2, 3));
         }
         assertThat(mongo.scans(db)).isEmpty();
     }

@@ -186,9 +186,9 @@ final class AccountSearcher extends IndexSearcher {
         }
 
         private static Segment gather(LeafReader reader, String account) throws IOException {
-            Terms terms = reader.terms(LuceneConversationSearch.ACCOUNT);
+            Terms terms = reader.terms(SearchIndex.ACCOUNT);
             TermsEnum iterator = terms == null ? null : terms.iterator();
-            if (iterator == null || !iterator.seekExact(new Term(LuceneConversationSearch.ACCOUNT, account).bytes())) {
+            if (iterator == null || !iterator.seekExact(new Term(SearchIndex.ACCOUNT, account).bytes())) {
                 return new Segment(DocIdSet.EMPTY, 0);
             }
             PostingsEnum postings = iterator.postings(null, PostingsEnum.NONE);

@@ -71,6 +71,17 @@ public class UsageProjector implements Projector {
         this.conversations = db.getCollection(ConversationSize.COLLECTION, ConversationSize.class);
     }
 
+    /** Nobody waits for a usage figure the way a writer waits to read its write back: counted beside the read models, not in their batches. */
+    @Override
+    public String projection() {
+        return "usage-events";
+    }
+
+    @Override
+    public boolean background() {
+        return true;
+    }
+
     /** The compare-and-set's {_id, version} index, which the embedded server needs; the report's account_id. */
     @Override
     public void prepare() {

@@ -30,6 +30,7 @@ import static ai.soul.projections.History.randomBatches;
 import static ai.soul.projections.History.sha256;
 import static ai.soul.projections.account.AccountDocument.COLLECTION;
 import static org.assertj.core.api.Assertions.assertThat;
+import static ai.soul.projections.History.prepared;
 
 /** The account read models against a real MongoDB wire protocol: keys resolve to accounts, and replays change nothing. */
 class AccountProjectorTest {
@@ -64,8 +65,7 @@ class AccountProjectorTest {
     @BeforeEach
     void setUp() {
         db = mongo.newDatabase();
-        projector = new AccountProjector(db);
-        projector.prepare();
+        projector = prepared(new AccountProjector(db));
         accounts = new Accounts(db);
 
         History history = new History(Instant.parse("2025-02-03T17:04:11.207Z"));
@@ -203,7 +203,7 @@ class AccountProjectorTest {
         Map<String, List<Document>> reference = build();
 
         MongoDatabase doubledDb = mongo.newDatabase();
-        AccountProjector doubled = new AccountProjector(doubledDb);
+        AccountProjector doubled = prepared(new AccountProjector(doubledDb));
         for (List<PublishedEvent<?>> batch : batches(log, 4)) {
             List<PublishedEvent<?>> twice = new ArrayList<>(batch);
             twice.addAll(batch);
@@ -220,7 +220,7 @@ class AccountProjectorTest {
         }
         for (List<List<PublishedEvent<?>>> cut : cuts) {
             MongoDatabase fresh = mongo.newDatabase();
-            applyAll(new AccountProjector(fresh), cut);
+            applyAll(prepared(new AccountProjector(fresh)), cut);
             assertThat(state(fresh)).as("batches of sizes %s", cut.stream().map(List::size).toList()).isEqualTo(reference);
         }
     }

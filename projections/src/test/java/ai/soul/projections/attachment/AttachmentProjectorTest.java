@@ -24,6 +24,7 @@ import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
 import static ai.soul.projections.History.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static ai.soul.projections.History.prepared;
 
 /** The attachment read model against a real MongoDB wire protocol: metadata from the events, deletions for good, replays harmless. */
 class AttachmentProjectorTest {
@@ -48,8 +49,7 @@ class AttachmentProjectorTest {
     @BeforeEach
     void setUp() {
         db = mongo.newDatabase();
-        projector = new AttachmentProjector(db);
-        projector.prepare();
+        projector = prepared(new AttachmentProjector(db));
         attachments = new Attachments(db);
         History history = new History(Instant.parse("2025-02-03T17:04:11.207Z"));
         history.add(CONV, new ConversationCreated(CONV, ADA, "Specs", null, "api", Map.of(), null, null, null));

@@ -34,6 +34,7 @@ import static ai.soul.projections.History.applyAll;
 import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
 import static org.assertj.core.api.Assertions.assertThat;
+import static ai.soul.projections.History.prepared;
 
 /**
  * The conversation read models against a real MongoDB wire protocol: what a realistic log builds,
@@ -77,8 +78,7 @@ class ConversationProjectorTest {
     @BeforeEach
     void setUp() {
         db = mongo.newDatabase();
-        projector = new ConversationProjector(db);
-        projector.prepare();
+        projector = prepared(new ConversationProjector(db));
         conversations = new Conversations(db);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -465,7 +465,7 @@ class ConversationProjectorTest {
         Map<String, List<Document>> reference = build();
 
         MongoDatabase fresh = mongo.newDatabase();
-        ConversationProjector doubled = new ConversationProjector(fresh);
+        ConversationProjector doubled = prepared(new ConversationProjector(fresh));
         for (List<PublishedEvent<?>> batch : batches(log, BATCH)) {
             List<PublishedEvent<?>> twice = new ArrayList<>(batch);
             twice.addAll(batch);
@@ -474,7 +474,7 @@ class ConversationProjectorTest {
         assertThat(state(fresh)).isEqualTo(reference);
 
         MongoDatabase stuttering = mongo.newDatabase();
-        ConversationProjector stutter = new ConversationProjector(stuttering);
+        ConversationProjector stutter = prepared(new ConversationProjector(stuttering));
         List<PublishedEvent<?>> everyEventTwice = new ArrayList<>();
         log.forEach(event -> {
             everyEventTwice.add(event);
@@ -503,7 +503,7 @@ class ConversationProjectorTest {
         }
         for (List<List<PublishedEvent<?>>> cut : cuts) {
             MongoDatabase fresh = mongo.newDatabase();
-            applyAll(new ConversationProjector(fresh), cut);
+            applyAll(prepared(new ConversationProjector(fresh)), cut);
             assertThat(state(fresh)).as("batches of sizes %s", cut.stream().map(List::size).toList()).isEqualTo(reference);
         }
     }
@@ -537,7 +537,7 @@ class ConversationProjectorTest {
         assertThat(InMemoryMongo.indexes(db, CONVERSATIONS)).isEqualTo(indexes);
 
         // a second reset on a fresh projector instance (as after a restart) gives the same again
-        ConversationProjector restarted = new ConversationProjector(db);
+        ConversationProjector restarted = prepared(new ConversationProjector(db));
         restarted.reset();
         applyAll(restarted, batches(log, 1));
         assertThat(state()).isEqualTo(reference);
@@ -579,7 +579,7 @@ class ConversationProjectorTest {
         }
         for (List<List<PublishedEvent<?>>> cut : cuts) {
             MongoDatabase fresh = mongo.newDatabase();
-            applyAll(new ConversationProjector(fresh), cut);
+            applyAll(prepared(new ConversationProjector(fresh)), cut);
             json.add(fresh.getCollection(CONVERSATIONS).find(Filters.eq("_id", PLANNING)).first().toJson());
         }
         assertThat(json).containsOnly(json.get(0));
@@ -714,8 +714,7 @@ class ConversationProjectorTest {
         oldMessages.insertOne(new Document("_id", first.messageId()).append("conversation_id", PLANNING).append("index", 0)
                 .append("content", first.content()));
 
-        ConversationProjector upgraded = new ConversationProjector(old);
-        upgraded.prepare();
+        ConversationProjector upgraded = prepared(new ConversationProjector(old));
         assertThat(old.getCollection(MESSAGES).countDocuments()).isZero();
         assertThat(InMemoryMongo.indexes(old, MESSAGES).get(MESSAGES)).extracting(index -> index.getString("name"))
                 .doesNotContain("conversation_id_1_index_1");
@@ -723,7 +722,7 @@ class ConversationProjectorTest {
         assertThat(state(old)).isEqualTo(reference);
 
         // a projector on the new layout leaves it alone
-        new ConversationProjector(old).prepare();
+        prepared(new ConversationProjector(old));
         assertThat(state(old)).isEqualTo(reference);
     }
 

@@ -28,6 +28,7 @@ import static ai.soul.projections.History.applyAll;
 import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
 import static org.assertj.core.api.Assertions.assertThat;
+import static ai.soul.projections.History.prepared;
 
 /** Agent replies and summaries in the conversation read models: what they build, and that redelivery changes nothing. */
 class RepliesAndSummariesProjectionTest {
@@ -61,8 +62,7 @@ class RepliesAndSummariesProjectionTest {
     @BeforeEach
     void setUp() {
         db = mongo.newDatabase();
-        projector = new ConversationProjector(db);
-        projector.prepare();
+        projector = prepared(new ConversationProjector(db));
         conversations = new Conversations(db);
         History h = new History(START);
         h.add(PLANNING, new ConversationCreated(PLANNING, ADA, "Quarterly planning", "Can we move the review to Friday?",
@@ -211,7 +211,7 @@ class RepliesAndSummariesProjectionTest {
         }
         for (long seed = 1; seed <= 4; seed++) {
             MongoDatabase fresh = mongo.newDatabase();
-            applyAll(new ConversationProjector(fresh), randomBatches(log, new Random(seed)));
+            applyAll(prepared(new ConversationProjector(fresh)), randomBatches(log, new Random(seed)));
             assertThat(InMemoryMongo.snapshot(fresh, CONVERSATIONS, MESSAGES, SUMMARIES)).as("cut %d", seed).isEqualTo(reference);
         }
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static ai.soul.projections.History.prepared;
 
 class ExportProjectorTest {
 
@@ -32,7 +33,7 @@ class ExportProjectorTest {
     @Test
     void aRedeliveredOrOutOfOrderEventChangesNothingAndTheSweeperFindsWhatIsDue() {
         MongoDatabase db = mongo.newDatabase();
-        var projector = new ExportProjector(db);
+        var projector = prepared(new ExportProjector(db));
         var exports = new Exports(db);
         var requested = event(0, new ExportRequested(EXPORT, ACCOUNT, "pdf", "2024-01-01", null, false));
         var p10 = event(1, new ExportProgressed(EXPORT, ACCOUNT, 10));
@@ -65,7 +66,7 @@ class ExportProjectorTest {
     @Test
     void aDeletedExportIsGoneFromEveryReadAndARedeliveredRequestDoesNotBringItBack() {
         MongoDatabase db = mongo.newDatabase();
-        var projector = new ExportProjector(db);
+        var projector = prepared(new ExportProjector(db));
         var exports = new Exports(db);
         var requested = event(0, new ExportRequested(EXPORT, ACCOUNT, "csv", null, null, true));
         projector.apply(List.of(requested));

@@ -43,9 +43,10 @@ public final class SearchScale {
         }
         String[] queries = {"w1", "w50", "w2000", "w30000", "w7 w90", "\"w1 w2\"", "w12*", "w123*", "w10* OR w11* OR w12*", "title:w3 OR w40",
                 longest.toString()};
-        try (LuceneConversationSearch search = new LuceneConversationSearch(dir)) {
+        try (SearchIndex index = new SearchIndex(dir)) {
+            ConversationSearch search = new ConversationSearch(index);
             if (!exists) {
-                build(search);
+                build(index);
             }
             System.out.printf("search(), CPU µs%n%-20s %10s %10s %10s %8s%n", "query", "p50", "p90", "p99", "hits");
             for (String q : queries) {
@@ -76,13 +77,13 @@ public final class SearchScale {
         try (var directory = org.apache.lucene.store.FSDirectory.open(dir);
              var reader = org.apache.lucene.index.DirectoryReader.open(directory)) {
             System.out.printf("index: %,d documents in %d segments; the account has %,d%n", reader.numDocs(), reader.leaves().size(),
-                    reader.docFreq(new org.apache.lucene.index.Term(LuceneConversationSearch.ACCOUNT, TARGET)));
-            var account = new org.apache.lucene.index.Term(LuceneConversationSearch.ACCOUNT, TARGET);
+                    reader.docFreq(new org.apache.lucene.index.Term(SearchIndex.ACCOUNT, TARGET)));
+            var account = new org.apache.lucene.index.Term(SearchIndex.ACCOUNT, TARGET);
             var counts = new AccountSearcher.AccountDocs();
             var parser = new org.apache.lucene.queryparser.classic.MultiFieldQueryParser(
-                    new String[]{LuceneConversationSearch.TITLE, LuceneConversationSearch.TEXT},
+                    new String[]{SearchIndex.TITLE, SearchIndex.TEXT},
                     new org.apache.lucene.analysis.en.EnglishAnalyzer(),
-                    Map.of(LuceneConversationSearch.TITLE, 2.0f, LuceneConversationSearch.TEXT, 1.0f));
+                    Map.of(SearchIndex.TITLE, 2.0f, SearchIndex.TEXT, 1.0f));
             parser.setDefaultOperator(org.apache.lucene.queryparser.classic.QueryParser.Operator.AND);
             System.out.printf("the query alone, CPU µs%n%-20s %-9s %8s %8s %8s | %-9s %8s %8s %8s%n", "query", "index", "p50", "p90", "p99",
                     "account", "p50", "p90", "p99");
@@ -120,7 +121,8 @@ public final class SearchScale {
     }
 
     /** 100 accounts of 1,000 conversations, words drawn from a Zipf-like vocabulary of 50,000 ("w1" most frequent). */
-    private static void build(LuceneConversationSearch search) {
+    private static void build(SearchIndex index) {
+        ConversationIndexer indexer = new ConversationIndexer(index);
         Random random = new Random(42);
         double[] cumulative = new double[50_000];
         double sum = 0;
@@ -140,7 +142,8 @@ public final class SearchScale {
             }
             if ((n + 1) % 1_000 == 0) {
                 List<PublishedEvent<?>> batch = history.events();
-                search.apply(batch, Map.of("soul.events", Map.of(0, offset += batch.size())));
+                indexer.apply(batch);
+                index.offsets().store("soul.events", Map.of(0, offset += batch.size()));
                 history = new History(batch.get(batch.size() - 1).time());
             }
         }

@@ -30,6 +30,7 @@ import static ai.soul.projections.History.applyAll;
 import static ai.soul.projections.History.batches;
 import static ai.soul.projections.History.randomBatches;
 import static org.assertj.core.api.Assertions.assertThat;
+import static ai.soul.projections.History.prepared;
 
 /** Usage from the events against a real MongoDB wire protocol: exact figures, per account and day, and replays change nothing. */
 class UsageProjectorTest {
@@ -54,8 +55,7 @@ class UsageProjectorTest {
     @BeforeEach
     void setUp() {
         db = mongo.newDatabase();
-        projector = new UsageProjector(db);
-        projector.prepare();
+        projector = prepared(new UsageProjector(db));
         usage = new Usage(db);
         History h = new History(Instant.parse("2025-02-03T08:00:00Z"));
         h.add(C1, new ConversationCreated(C1, ADA, "One", "hello", "email", Map.of(), null, null, null));      // 5 bytes

@@ -10,10 +10,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The records the projections parked, for an operator (management side, exposed like
@@ -34,9 +31,9 @@ class ParkedEventsEndpoint {
     private final ParkedEvents parked;
     private final Map<String, ProjectionRunner> runners;
 
-    ParkedEventsEndpoint(ParkedEvents parked, List<ProjectionRunner> runners) {
-        this.parked = parked;
-        this.runners = runners.stream().collect(Collectors.toMap(ProjectionRunner::name, Function.identity()));
+    ParkedEventsEndpoint(ProjectionRuntime runtime) {
+        this.parked = runtime.parked();
+        this.runners = runtime.runners();
     }
 
     @ReadOperation

@@ -1,15 +1,17 @@
 package ai.soul.query.projection;
 
+import ai.soul.edge.background.BackgroundThreads;
 import ai.soul.edge.events.CloudEventCodec;
 import ai.soul.projections.Failures;
-import ai.soul.projections.LogProjection;
+import ai.soul.projections.OffsetStore;
 import ai.soul.projections.ParkedEvents;
+import ai.soul.projections.Projector;
 import ai.soul.schemas.PublishedEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 
 import java.time.Duration;
@@ -24,17 +26,15 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Feeds a projection from the topic, with its own consumer group: a batch of records at a time, then
- * the offsets reached are stored by the projection next to what it built ({@link LogProjection}:
- * the read models keep them in MongoDB, the search index in its commit), and only then are they
- * committed to Kafka (at least once; the projections make a repeat harmless).
+ * One projection at run time: its projectors fed from the topic in its own consumer group, a batch of
+ * records at a time, then the offsets reached stored next to what they built ({@link OffsetStore}:
+ * the read models keep them in MongoDB, the search index in its commit), and only then committed to
+ * Kafka (at least once; the projectors make a repeat harmless).
  * <p>
  * The stored offsets, not Kafka's, are where reading resumes: on every partition assignment each
  * partition is sought to its stored offset, or to its beginning when none is stored. Kafka's
  * committed offsets can be ahead of the projection (the embedded MongoDB server persists about
  * once a second, so a crash can lose the last writes); they are kept for monitoring the lag.
- * One runner per projection (see {@link ProjectionConfiguration}); the listener's id and group
- * come from the runner.
  * <p>
  * A record the projection cannot apply never stops it: when a batch fails for a reason other than
  * the infrastructure ({@link Failures}), its records are applied one at a time and the one that
@@ -42,19 +42,18 @@ import java.util.function.Consumer;
  * subject, which must not be applied out of order; the projection goes on with the rest of the log.
  * An operator lists, retries or discards parked records ({@link ParkedEventsEndpoint}).
  */
-class ProjectionRunner implements ConsumerSeekAware {
-
-    static final String READ_MODELS = "read-models";
-    static final String GROUP = "${soul.projections.group:read-models}";
+class ProjectionRunner implements BatchMessageListener<String, byte[]>, ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionRunner.class);
 
-    private final String listenerId;
+    private final String name;
     private final String group;
-    private final LogProjection projection;
+    private final List<Projector> projectors;
+    private final OffsetStore offsets;
+    private final boolean background;
     private final CloudEventCodec codec;
     private final Consumer<List<PublishedEvent<?>>> afterApply;
-    private final ProjectionProgress progress;
+    private final ProjectionProgress progress = new ProjectionProgress();
     private final Duration offsetsLoadTimeout;
     private final ParkedEvents parked;
     /** Batches, retries and discards of parked records take turns: each sees the subjects the last one left parked. */
@@ -62,37 +61,51 @@ class ProjectionRunner implements ConsumerSeekAware {
     /** The subjects with parked records; loaded at the first batch, then kept up to date here. */
     private Set<String> parkedSubjects;
 
-    /** @param afterApply told of each batch once it is applied and its offsets stored (parked records included) */
-    ProjectionRunner(String listenerId, String group, LogProjection projection, CloudEventCodec codec,
-                     Consumer<List<PublishedEvent<?>>> afterApply, ProjectionProgress progress, Duration offsetsLoadTimeout,
+    /**
+     * @param afterApply told of each batch once it is applied and its offsets stored (parked records
+     *                   included), and of each parked record applied on a retry
+     */
+    ProjectionRunner(String name, String group, List<Projector> projectors, OffsetStore offsets, boolean background,
+                     CloudEventCodec codec, Consumer<List<PublishedEvent<?>>> afterApply, Duration offsetsLoadTimeout,
                      ParkedEvents parked) {
-        this.listenerId = listenerId;
+        this.name = name;
         this.group = group;
-        this.projection = projection;
+        this.projectors = List.copyOf(projectors);
+        this.offsets = offsets;
+        this.background = background;
         this.codec = codec;
         this.afterApply = afterApply;
-        this.progress = progress;
         this.offsetsLoadTimeout = offsetsLoadTimeout;
         this.parked = parked;
     }
 
-    /** for the listener's SpEL */
-    public String getListenerId() {
-        return listenerId;
+    /** The projection's name: on the operator endpoints, in parked records, and the listener's. */
+    String name() {
+        return name;
     }
 
-    /** for the listener's SpEL */
-    public String getGroup() {
+    String group() {
         return group;
+    }
+
+    ProjectionProgress progress() {
+        return progress;
+    }
+
+    /** Once, before the first batch. */
+    void prepare() {
+        projectors.forEach(Projector::prepare);
     }
 
     /** A record and what it decoded to. */
     private record Entry(ConsumerRecord<String, byte[]> record, PublishedEvent<?> event) {
     }
 
-    @KafkaListener(id = "#{__listener.listenerId}", groupId = "#{__listener.group}", topics = "${soul.kafka.topic}",
-            batch = "true", containerFactory = "projectionContainerFactory")
-    void onBatch(List<ConsumerRecord<String, byte[]>> records) {
+    @Override
+    public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
+        if (background) {
+            BackgroundThreads.lowerThisThread(); // nobody's request waits on it: requests get the CPU first
+        }
         synchronized (lock) {
             Set<String> held = parkedSubjects();
             List<PublishedEvent<?>> handled = new ArrayList<>(records.size());
@@ -119,18 +132,25 @@ class ProjectionRunner implements ConsumerSeekAware {
             }
             List<PublishedEvent<?>> events = entries.stream().<PublishedEvent<?>>map(Entry::event).toList();
             try {
-                projection.apply(events, byTopic(next));
+                apply(events);
             } catch (RuntimeException failure) {
-                if (Failures.isTransient(failure) || !projection.available()) {
+                if (Failures.isTransient(failure) || !offsets.available()) {
                     throw failure; // the container tries the batch again after a pause, for as long as it takes
                 }
                 log.warn("Projection {} could not apply a batch of {} records ({}); applying them one at a time to park what fails",
-                        listenerId, events.size(), failure.getClass().getName());
+                        name, events.size(), failure.getClass().getName());
                 oneByOne(entries);
-                projection.apply(List.of(), byTopic(next));
             }
+            // after the writes of the records they cover
+            byTopic(next).forEach(offsets::store);
             afterApply.accept(handled);
             progress.batchApplied(records.size(), next);
+        }
+    }
+
+    private void apply(List<PublishedEvent<?>> events) {
+        for (Projector projector : projectors) {
+            projector.apply(events);
         }
     }
 
@@ -142,9 +162,9 @@ class ProjectionRunner implements ConsumerSeekAware {
                 continue;
             }
             try {
-                projection.apply(List.of(entry.event()), Map.of());
+                apply(List.of(entry.event()));
             } catch (RuntimeException failure) {
-                if (Failures.isTransient(failure) || !projection.available()) {
+                if (Failures.isTransient(failure) || !offsets.available()) {
                     throw failure;
                 }
                 park(entry, failure);
@@ -157,13 +177,13 @@ class ProjectionRunner implements ConsumerSeekAware {
         ConsumerRecord<String, byte[]> record = entry.record();
         PublishedEvent<?> event = entry.event();
         String subject = event != null ? event.subject() : String.valueOf(record.key());
-        boolean added = parked.park(listenerId, record.topic(), record.partition(), record.offset(), subject,
+        boolean added = parked.park(name, record.topic(), record.partition(), record.offset(), subject,
                 event == null ? -1 : event.sequence(), event == null ? null : event.type(), event == null ? null : event.id(),
-                record.value(), failure == null ? null : failure);
+                record.value(), failure);
         parkedSubjects.add(subject);
         if (failure != null) {
             log.warn("Projection {} parked record {}/{} ({} {} of {}): {}; the rest of {} waits behind it",
-                    listenerId, record.partition(), record.offset(), event == null ? "unreadable record" : event.type(),
+                    name, record.partition(), record.offset(), event == null ? "unreadable record" : event.type(),
                     event == null ? "" : "#" + event.sequence(), subject, failure.getClass().getName(), subject);
         }
         if (added) {
@@ -173,18 +193,10 @@ class ProjectionRunner implements ConsumerSeekAware {
 
     private Set<String> parkedSubjects() {
         if (parkedSubjects == null) {
-            parkedSubjects = new HashSet<>(parked.subjects(listenerId));
-            progress.parkedNow(parked.counts().getOrDefault(listenerId, 0L));
+            parkedSubjects = new HashSet<>(parked.subjects(name));
+            progress.parkedNow(parked.counts().getOrDefault(name, 0L));
         }
         return parkedSubjects;
-    }
-
-    String name() {
-        return listenerId;
-    }
-
-    ProjectionProgress progress() {
-        return progress;
     }
 
     /**
@@ -198,7 +210,7 @@ class ProjectionRunner implements ConsumerSeekAware {
             parkedSubjects();
             int applied = 0;
             String failedSubject = null;
-            for (ParkedEvents.Held held : parked.held(listenerId, subject)) {
+            for (ParkedEvents.Held held : parked.held(name, subject)) {
                 String heldSubject = held.parked().subject();
                 if (heldSubject.equals(failedSubject)) {
                     continue;
@@ -206,7 +218,7 @@ class ProjectionRunner implements ConsumerSeekAware {
                 try {
                     PublishedEvent<?> event = codec.decode(held.record());
                     if (event.data() != null) {
-                        projection.apply(List.of(event), Map.of());
+                        apply(List.of(event));
                         afterApply.accept(List.of(event));
                     }
                     parked.remove(held.parked().id());
@@ -235,17 +247,31 @@ class ProjectionRunner implements ConsumerSeekAware {
         }
     }
 
-    /** After a reset: the log is replayed from its beginning, parked records included. */
-    void forgetParked() {
+    /**
+     * Forgets everything built, the offsets and the parked records (they are in the log, which is
+     * replayed from its beginning). The offsets go first: a crash in between leaves read models and no
+     * offsets, which the next start replays from the beginning (harmless), never reset read models
+     * with offsets that claim they are complete. Called while the listener is stopped.
+     */
+    void reset() {
         synchronized (lock) {
-            parked.clear(listenerId);
+            offsets.clear();
+            for (Projector projector : projectors) {
+                try {
+                    projector.reset();
+                } catch (RuntimeException e) {
+                    log.warn("Reset of {} failed; the replay from the beginning still rebuilds it",
+                            projector.getClass().getSimpleName(), e);
+                }
+            }
+            parked.clear(name);
             refreshParked();
         }
     }
 
     private long refreshParked() {
-        parkedSubjects = new HashSet<>(parked.subjects(listenerId));
-        long count = parked.counts().getOrDefault(listenerId, 0L);
+        parkedSubjects = new HashSet<>(parked.subjects(name));
+        long count = parked.counts().getOrDefault(name, 0L);
         progress.parkedNow(count);
         return count;
     }
@@ -277,7 +303,7 @@ class ProjectionRunner implements ConsumerSeekAware {
         if (!fromStart.isEmpty()) {
             callback.seekToBeginning(fromStart);
         }
-        log.info("Projection {} resumes at the stored offsets {}; from the beginning: {}", listenerId, resumed, fromStart);
+        log.info("Projection {} resumes at the stored offsets {}; from the beginning: {}", name, resumed, fromStart);
     }
 
     /**
@@ -290,7 +316,7 @@ class ProjectionRunner implements ConsumerSeekAware {
         long pause = 100;
         while (true) {
             try {
-                return projection.offsets(topic, partitions);
+                return offsets.load(topic, partitions);
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     log.warn("Stored offsets of {} unreadable for {}; reading its partitions {} from the beginning",

@@ -8,8 +8,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,10 +22,10 @@ class ProjectionsHealth extends AbstractHealthIndicator {
 
     static final Status DEGRADED = new Status(HealthController.DEGRADED, "Some events could not be applied and are parked");
 
-    private final List<ProjectionRunner> runners;
+    private final Collection<ProjectionRunner> runners;
 
-    ProjectionsHealth(List<ProjectionRunner> runners, MeterRegistry meters) {
-        this.runners = runners;
+    ProjectionsHealth(ProjectionRuntime runtime, MeterRegistry meters) {
+        this.runners = runtime.runners().values();
         for (ProjectionRunner runner : runners) {
             Gauge.builder("soul.projection.parked", runner.progress(), ProjectionProgress::parked)
                     .description("Records of the log the projection could not apply, parked for an operator")

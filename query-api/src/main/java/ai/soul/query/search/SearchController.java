@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import static ai.soul.projections.search.LuceneConversationSearch.MAX_DEPTH;
+import static ai.soul.projections.search.ConversationSearch.MAX_DEPTH;
 
 /** {@code POST /v1/conversations/search}: full-text search over the caller's conversations, from the search index. */
 @RestController

@@ -4,6 +4,7 @@ import ai.soul.edge.events.EventJson;
 import ai.soul.schemas.usage.MeteredRequest;
 import ai.soul.projections.usage.RequestCounters;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoDatabase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,8 @@ class UsageConsumer {
     private final RequestCounters counters;
     private final ObjectMapper json = EventJson.mapper();
 
-    UsageConsumer(RequestCounters counters) {
-        this.counters = counters;
+    UsageConsumer(MongoDatabase readModels) {
+        this.counters = new RequestCounters(readModels);
     }
 
     @KafkaListener(id = "usage", groupId = "${soul.usage.group}", topics = "${soul.usage.topic}", batch = "true",

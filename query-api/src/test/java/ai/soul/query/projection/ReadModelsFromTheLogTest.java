@@ -7,6 +7,9 @@ import ai.soul.edge.auth.ApiKeys;
 import ai.soul.edge.events.CloudEventCodec;
 import ai.soul.edge.events.EventJson;
 import ai.soul.projections.ProjectionOffsets;
+import ai.soul.projections.Projector;
+import ai.soul.projections.search.ConversationIndexer;
+import ai.soul.schemas.PublishedEvent;
 import ai.soul.query.QueryApiApplication;
 import ai.soul.schemas.account.AccountRegistered;
 import ai.soul.schemas.account.ApiKeyIssued;
@@ -38,6 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,11 +60,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -124,6 +132,11 @@ class ReadModelsFromTheLogTest {
         }
 
         void start(String... more) {
+            start(List.of(), more);
+        }
+
+        /** With more bean definitions ({@code @Configuration} classes) than the app's own. */
+        void start(List<Class<?>> sources, String... more) {
             List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--spring.main.banner-mode=off",
@@ -134,12 +147,14 @@ class ReadModelsFromTheLogTest {
                     "--spring.mongodb.uri=" + mongoServer.connectionString(),
                     "--soul.mongodb.database=" + database,
                     "--soul.kafka.topic=" + topic,
-                    "--soul.projections.group=" + group,
+                    "--soul.projections.read-models.group=" + group,
                     "--soul.projections.instance-id=" + group + "-instance",
-                    "--soul.search.group=search-" + group,
+                    "--soul.projections.search.group=search-" + group,
+                    "--soul.projections.usage-events.group=usage-" + group,
                     "--soul.search.directory=" + data.resolve("search-" + group)));
             args.addAll(List.of(more));
-            app = new SpringApplicationBuilder(QueryApiApplication.class).run(args.toArray(String[]::new));
+            app = new SpringApplicationBuilder(QueryApiApplication.class).sources(sources.toArray(Class<?>[]::new))
+                    .run(args.toArray(String[]::new));
         }
 
         void stop() {
@@ -148,7 +163,11 @@ class ReadModelsFromTheLogTest {
         }
 
         ProjectionProgress progress() {
-            return app.getBean(ProjectionProgress.class);
+            return progress(Projector.READ_MODELS);
+        }
+
+        ProjectionProgress progress(String projection) {
+            return app.getBean(ProjectionRuntime.class).runners().get(projection).progress();
         }
 
         void awaitApplied(long records) {
@@ -178,7 +197,7 @@ class ReadModelsFromTheLogTest {
 
         /** What the read models hold; a partition is absent when nothing is stored for it. */
         Map<TopicPartition, Long> storedOffsets() {
-            Map<Integer, Long> stored = new ProjectionOffsets(db()).load(group, topic, List.of(0, 1, 2, 3));
+            Map<Integer, Long> stored = new ProjectionOffsets(db(), group).load(topic, List.of(0, 1, 2, 3));
             return stored.entrySet().stream().collect(Collectors.toMap(e -> new TopicPartition(topic, e.getKey()), Map.Entry::getValue));
         }
 
@@ -438,6 +457,150 @@ class ReadModelsFromTheLogTest {
         assertThat(finished.get("events_applied").asLong()).isEqualTo(3L * n + 2L * m);
         assertThat(readModels(run.db())).isEqualTo(reference);
         run.stop();
+    }
+
+    /** A projection of its own, declared by a test as a bean and nowhere else: it counts the events it is given. */
+    static class Tally implements Projector {
+        final List<String> applied = new CopyOnWriteArrayList<>();
+        final AtomicInteger prepared = new AtomicInteger();
+        final AtomicInteger resets = new AtomicInteger();
+
+        @Override
+        public String projection() {
+            return "tally";
+        }
+
+        /** no request waits for it */
+        @Override
+        public boolean background() {
+            return true;
+        }
+
+        @Override
+        public void prepare() {
+            prepared.incrementAndGet();
+        }
+
+        @Override
+        public void apply(List<PublishedEvent<?>> batch) {
+            batch.forEach(event -> applied.add(event.id()));
+        }
+
+        @Override
+        public void reset() {
+            applied.clear();
+            resets.incrementAndGet();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class WithTally {
+        @Bean
+        Tally tally() {
+            return new Tally();
+        }
+    }
+
+    /** A second projection reads would wait for: read-your-writes follows one, so the runtime refuses it. */
+    @Configuration(proxyBeanMethods = false)
+    static class WithAWaitedForTally {
+        @Bean
+        Tally tally() {
+            return new Tally() {
+                @Override
+                public boolean background() {
+                    return false;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aProjectorBeanIsRunAndRebuiltByTheRuntimeWithoutAnyConfiguration() throws Exception {
+        Run run = new Run();
+        List<String> accounts = new ArrayList<>();
+        List<History.Event> events = new ArrayList<>(accounts(run.history, accounts, new HashMap<>()));
+        events.addAll(someHistory(run.history, new Random(5), accounts, new ArrayList<>(), 5));
+        assertThatThrownBy(() -> run.start(List.of(WithAWaitedForTally.class)))
+                .rootCause().hasMessageContaining("Reads can wait for one projection only; all but one of [read-models, tally]");
+        run.start(List.of(WithTally.class), "--management.endpoints.web.exposure.include=health,projections");
+        int n = run.send(events);
+        Tally tally = run.app.getBean(Tally.class);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tally.applied.size() == n);
+        run.awaitApplied(n);
+        assertThat(tally.prepared).hasValue(1);
+        assertThat(Set.copyOf(tally.applied)).hasSize(n);
+        // its offsets are stored like any projection's, in a group named after it
+        Map<TopicPartition, Long> ends = run.endOffsets();
+        await().atMost(Duration.ofSeconds(10)).until(() -> new ProjectionOffsets(run.db(), "tally").load(run.topic, List.of(0, 1, 2, 3))
+                .entrySet().stream().collect(Collectors.toMap(e -> new TopicPartition(run.topic, e.getKey()), Map.Entry::getValue)).equals(ends));
+
+        // the operator endpoint knows it by its name, and rebuilds it alone
+        String endpoint = run.url("/actuator/projections/tally");
+        JsonNode live = json(http("GET", endpoint, null, null, null));
+        assertThat(live.get("state").asString()).isEqualTo("live");
+        assertThat(live.get("events_applied").asLong()).isEqualTo(n);
+        assertThat(http("POST", endpoint, "application/json", "{}", null).statusCode()).isEqualTo(200);
+        JsonNode finished = awaitRebuilt(endpoint);
+        assertThat(finished.get("rebuild").get("target_events").asLong()).isEqualTo(n);
+        assertThat(finished.get("rebuild").get("events_applied").asLong()).isEqualTo(n);
+        assertThat(tally.resets).hasValue(1);
+        assertThat(tally.applied).hasSize(n);
+        assertThat(json(http("GET", run.url("/actuator/projections"), null, null, null)).get("rebuild").isNull()).isTrue();
+        assertThat(run.progress().applied()).isEqualTo(n);
+        run.stop();
+    }
+
+    @Test
+    void theSearchIndexParksWhatItCannotReadAndIsRebuiltLikeEveryProjection() throws Exception {
+        Run run = new Run();
+        List<String> accounts = new ArrayList<>();
+        Map<String, String> keys = new HashMap<>();
+        List<String> conversations = new ArrayList<>();
+        List<History.Event> events = new ArrayList<>(accounts(run.history, accounts, keys));
+        events.addAll(someHistory(run.history, new Random(6), accounts, conversations, 8));
+        run.start("--management.endpoints.web.exposure.include=health,projections,parked-events");
+        int n = run.send(events);
+        producer.send(new ProducerRecord<>(run.topic, "conv_garbage", new byte[]{'{', 0x01, (byte) 0xFF})).get(10, TimeUnit.SECONDS);
+        long records = n + 1;
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.progress(ConversationIndexer.SEARCH).applied() >= records);
+
+        JsonNode parked = json(http("GET", run.url("/actuator/parked-events/search"), null, null, null));
+        assertThat(parked.get("total").asLong()).isEqualTo(1);
+        JsonNode garbage = parked.get("events").get(0);
+        assertThat(garbage.get("projection").asString()).isEqualTo("search");
+        assertThat(garbage.get("subject").asString()).isEqualTo("conv_garbage");
+        assertThat(garbage.get("first").asBoolean()).isTrue();
+        assertThat(json(http("GET", run.url("/actuator/health"), null, null, null)).at("/components/projections/status").asString())
+                .isEqualTo("DEGRADED");
+
+        String account = accounts.get(0);
+        Set<String> owned = conversations.stream().filter(c -> run.history.owners.get(c).equals(account)).collect(Collectors.toSet());
+        assertThat(owned).isNotEmpty();
+        String query = "{\"query\": \"about\", \"per_page\": 100}";
+        assertThat(searchIds(run, keys.get(account), query)).isEqualTo(owned);
+
+        // rebuilt through the same endpoint as every projection: the index again, and the unreadable record parked again, once
+        String endpoint = run.url("/actuator/projections/search");
+        assertThat(http("POST", endpoint, "application/json", "{}", null).statusCode()).isEqualTo(200);
+        JsonNode finished = awaitRebuilt(endpoint);
+        assertThat(finished.get("rebuild").get("target_events").asLong()).isEqualTo(records);
+        assertThat(searchIds(run, keys.get(account), query)).isEqualTo(owned);
+        JsonNode again = json(http("GET", run.url("/actuator/parked-events/search"), null, null, null));
+        assertThat(again.get("total").asLong()).isEqualTo(1);
+        assertThat(again.get("events").get(0).get("offset").asLong()).isEqualTo(garbage.get("offset").asLong());
+        // the read models were left alone
+        assertThat(json(http("GET", run.url("/actuator/projections/read-models"), null, null, null)).get("rebuild").isNull()).isTrue();
+        run.stop();
+    }
+
+    private static Set<String> searchIds(Run run, String key, String body) throws Exception {
+        HttpResponse<String> response = http("POST", run.url("/v1/conversations/search"), "application/json", body, key);
+        assertThat(response.statusCode()).isEqualTo(200);
+        Set<String> ids = new java.util.HashSet<>();
+        json(response).get("data").forEach(hit -> ids.add(hit.get("id").asString()));
+        assertThat(json(response).get("meta").get("total").asLong()).isEqualTo(ids.size());
+        return ids;
     }
 
     private static JsonNode awaitRebuilt(String endpoint) {

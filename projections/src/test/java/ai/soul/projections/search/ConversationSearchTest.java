@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The search index fed with events and queried as the endpoint queries it. */
-class LuceneConversationSearchTest {
+class ConversationSearchTest {
 
     private static final String TOPIC = "soul.events";
     private static final String ACME = "acc_acme";
@@ -33,18 +33,29 @@ class LuceneConversationSearchTest {
 
     @TempDir
     Path dir;
-    LuceneConversationSearch search;
+    SearchIndex index;
+    ConversationIndexer indexer;
+    ConversationSearch search;
     final History history = new History(Instant.parse("2025-03-01T09:00:00Z"));
     long offset;
 
     @BeforeEach
     void open() {
-        search = new LuceneConversationSearch(dir);
+        index = new SearchIndex(dir);
+        indexer = new ConversationIndexer(index);
+        indexer.prepare();
+        search = new ConversationSearch(index);
     }
 
     @AfterEach
     void close() {
-        search.close();
+        index.close();
+    }
+
+    /** As the runtime applies a batch: the documents, then the offsets they reach. */
+    private void apply(List<PublishedEvent<?>> batch, Map<Integer, Long> nextOffsets) {
+        indexer.apply(batch);
+        index.offsets().store(TOPIC, nextOffsets);
     }
 
     private void create(String id, String account, String title, String content) {
@@ -60,7 +71,7 @@ class LuceneConversationSearchTest {
         List<PublishedEvent<?>> all = history.events();
         List<PublishedEvent<?>> batch = all.subList((int) offset, all.size());
         offset = all.size();
-        search.apply(batch, Map.of(TOPIC, Map.of(0, offset)));
+        apply(batch, Map.of(0, offset));
     }
 
     private List<Hit> find(String account, String text) {
@@ -156,31 +167,31 @@ class LuceneConversationSearchTest {
         applyNew();
         assertThat(ids(ACME, "pricing")).containsExactly("conv_b");
         // the whole log again, in other batches: the deleted one stays gone, nothing is doubled
-        search.apply(before, Map.of(TOPIC, Map.of(0, 4L)));
-        search.apply(history.events(), Map.of(TOPIC, Map.of(0, offset)));
+        apply(before, Map.of(0, 4L));
+        apply(history.events(), Map.of(0, offset));
         assertThat(ids(ACME, "pricing")).containsExactly("conv_b");
         List<Hit> once = find(ACME, "onboarding");
         message("conv_b", ACME, 0, "onboarding onboarding");
         applyNew();
         float afterMessage = find(ACME, "onboarding").get(0).score();
-        search.apply(history.events(), Map.of(TOPIC, Map.of(0, offset)));
+        apply(history.events(), Map.of(0, offset));
         assertThat(find(ACME, "onboarding").get(0).score()).isEqualTo(afterMessage).isNotEqualTo(once.get(0).score());
     }
 
     @Test
     void offsetsAreInTheCommitAndSurviveReopeningAndReset() {
-        assertThat(search.offsets(TOPIC, List.of(0, 1))).isEmpty();
+        assertThat(index.offsets().load(TOPIC, List.of(0, 1))).isEmpty();
         pricingHistory();
-        search.apply(List.of(), Map.of(TOPIC, Map.of(1, 7L)));
-        search.apply(List.of(), Map.of(TOPIC, Map.of(1, 3L))); // never moves back
-        search.close();
-        search = new LuceneConversationSearch(dir);
-        assertThat(search.offsets(TOPIC, List.of(0, 1, 2))).isEqualTo(Map.of(0, 4L, 1, 7L));
-        assertThat(search.offsets("other.topic", List.of(0))).isEmpty();
+        apply(List.of(), Map.of(1, 7L));
+        apply(List.of(), Map.of(1, 3L)); // never moves back
+        close();
+        open();
+        assertThat(index.offsets().load(TOPIC, List.of(0, 1, 2))).isEqualTo(Map.of(0, 4L, 1, 7L));
+        assertThat(index.offsets().load("other.topic", List.of(0))).isEmpty();
         assertThat(ids(ACME, "pricing")).containsExactly("conv_a", "conv_b");
 
-        search.reset();
-        assertThat(search.offsets(TOPIC, List.of(0, 1))).isEmpty();
+        indexer.reset();
+        assertThat(index.offsets().load(TOPIC, List.of(0, 1))).isEmpty();
         assertThat(ids(ACME, "pricing")).isEmpty();
     }
 
@@ -278,8 +289,8 @@ class LuceneConversationSearchTest {
         applyNew();
         Map<String, Map<String, Float>> warm = scores(ACME, queries);
         assertThat(warm).isNotEqualTo(first);
-        search.close();
-        search = new LuceneConversationSearch(dir);
+        close();
+        open();
         assertThat(scores(ACME, queries)).isEqualTo(warm);
     }
 
@@ -369,7 +380,7 @@ class LuceneConversationSearchTest {
     void aConversationsMessagesAreIndexedUpToTheBoundThenLeaveItsDocumentAlone() {
         create("conv_long", ACME, "A long one", null);
         String chunk = "filler ".repeat(1_000);
-        int fitting = LuceneConversationSearch.MAX_MESSAGE_CHARS / chunk.length();
+        int fitting = ConversationIndexer.MAX_MESSAGE_CHARS / chunk.length();
         for (int i = 0; i < fitting - 1; i++) {
             message("conv_long", ACME, i, chunk);
         }
