@@ -1,5 +1,6 @@
 package ai.soul.query.attachment;
 
+import ai.soul.edge.web.Downloads;
 import org.springframework.beans.factory.annotation.Qualifier;
 import ai.soul.edge.web.ResourceId;
 import ai.soul.schemas.attachment.AttachmentResource;
@@ -28,7 +29,7 @@ import java.util.List;
 
 /** The reads of attachments: a conversation's list, and the bytes of one, streamed from GridFS. */
 @RestController
-public class AttachmentQueriesController {
+class AttachmentQueriesController {
 
 
 

@@ -7,7 +7,7 @@ import ai.soul.edge.web.ApiException;
 import ai.soul.projections.Paging;
 import ai.soul.projections.export.ExportDocument;
 import ai.soul.projections.export.Exports;
-import ai.soul.query.attachment.Downloads;
+import ai.soul.edge.web.Downloads;
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.gridfs.GridFSDownloadStream;

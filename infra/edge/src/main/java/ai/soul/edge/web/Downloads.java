@@ -1,4 +1,4 @@
-package ai.soul.query.attachment;
+package ai.soul.edge.web;
 
 import org.springframework.http.ContentDisposition;
 
