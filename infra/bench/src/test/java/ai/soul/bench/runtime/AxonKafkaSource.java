@@ -104,6 +104,8 @@ final class AxonKafkaSource implements StreamableMessageSource<TrackedEventMessa
 
         private final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig);
         private final LinkedBlockingQueue<TrackedEventMessage<?>> buffer = new LinkedBlockingQueue<>(10_000);
+        /** A record taken off the buffer by hasNextAvailable, not yet handed out (only the processor's thread touches it). */
+        private TrackedEventMessage<?> head;
         private final Map<Integer, Long> next;
         private final Thread fetcher;
         private volatile boolean open = true;
@@ -138,21 +140,23 @@ final class AxonKafkaSource implements StreamableMessageSource<TrackedEventMessa
 
         @Override
         public Optional<TrackedEventMessage<?>> peek() {
-            return Optional.ofNullable(buffer.peek());
+            return Optional.ofNullable(head != null ? head : buffer.peek());
         }
 
         @Override
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-            long deadline = System.nanoTime() + unit.toNanos(timeout);
-            while (buffer.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(1);
+            // blocks on the queue until a record comes or the time is up, and keeps it for nextAvailable
+            if (head == null) {
+                head = buffer.poll(timeout, unit);
             }
-            return !buffer.isEmpty();
+            return head != null;
         }
 
         @Override
         public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            return buffer.take();
+            TrackedEventMessage<?> next = head != null ? head : buffer.take();
+            head = null;
+            return next;
         }
 
         @Override

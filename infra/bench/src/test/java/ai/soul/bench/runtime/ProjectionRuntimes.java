@@ -18,6 +18,8 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -254,34 +256,24 @@ public final class ProjectionRuntimes {
      */
     private static String measure(long started, int events, LongSupplier applied) {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long firstAt = 0;
-        long first = 0;
-        long firstCpu = 0;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-        while (true) {
-            long now = System.nanoTime();
-            long done = applied.getAsLong();
-            if (first == 0 && done > 0) {
-                first = done;
-                firstAt = now;
-                firstCpu = os.getProcessCpuTime();
-            }
-            if (done >= events) {
-                double steady = (now - firstAt) / 1e9;
-                double cpuMs = (os.getProcessCpuTime() - firstCpu) / 1e6;
-                return String.format(Locale.ROOT, "%,.0f events/s, %.0f ms CPU per 1,000 events (%,d events in %.1f s after the first batch "
-                        + "of %,d; start-up %.1f s)", (events - first) / steady, cpuMs / (events - first) * 1000, events - first, steady,
-                        first, (firstAt - started) / 1e9);
-            }
-            if (now > deadline) {
-                return "did not finish: " + done + " of " + events;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            }
+        long[] first = new long[3]; // events applied, time and process CPU time at the first batch seen
+        try {
+            Awaitility.await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                long done = applied.getAsLong();
+                if (first[0] == 0 && done > 0) {
+                    first[0] = done;
+                    first[1] = System.nanoTime();
+                    first[2] = os.getProcessCpuTime();
+                }
+                return done >= events;
+            });
+        } catch (ConditionTimeoutException e) {
+            return "did not finish: " + applied.getAsLong() + " of " + events;
         }
+        double steady = (System.nanoTime() - first[1]) / 1e9;
+        double cpuMs = (os.getProcessCpuTime() - first[2]) / 1e6;
+        return String.format(Locale.ROOT, "%,.0f events/s, %.0f ms CPU per 1,000 events (%,d events in %.1f s after the first batch "
+                + "of %,d; start-up %.1f s)", (events - first[0]) / steady, cpuMs / (events - first[0]) * 1000, events - first[0], steady,
+                first[0], (first[1] - started) / 1e9);
     }
 }
